@@ -1,0 +1,1 @@
+"""Admin console views (the admin console issue fills this in)."""

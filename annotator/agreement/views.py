@@ -1,0 +1,1 @@
+"""Agreement report views (the agreement issue fills this in)."""

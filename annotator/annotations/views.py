@@ -1,0 +1,1 @@
+"""Reviewer workspace views (the reviewer workspace issue fills this in)."""

@@ -1,0 +1,184 @@
+"""Accounts: creation, authentication with a shared throttle, password changes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from annotator.auth.models import ROLES, LoginThrottle, User
+from annotator.extensions import db
+from annotator.timeutil import utcnow
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+# Compared against when the username is unknown, so both paths cost the same.
+_DUMMY_HASH = None
+
+
+class AccountError(ValueError):
+    """A user-facing reason an account operation was refused."""
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    error: str | None = None
+    locked: bool = False
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with the configured method (scrypt in production)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def generate_password() -> str:
+    """Return a random one-time password that is easy to type."""
+    return secrets.token_urlsafe(12)
+
+
+def normalise_username(username: str) -> str:
+    """Return the canonical (lower-case, trimmed) form of a username or raise AccountError."""
+    name = (username or "").strip().lower()
+    if not USERNAME_RE.match(name):
+        raise AccountError(
+            "Usernames are 2-64 characters: lower-case letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit."
+        )
+    return name
+
+
+def create_user(username: str, role: str, password: str | None = None,
+                display_name: str | None = None) -> tuple[User, str | None]:
+    """Create a user; without a password, generate a one-time one and return it."""
+    name = normalise_username(username)
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
+    if db.session.scalar(select(User.id).where(User.username == name)) is not None:
+        raise AccountError(f"A user named {name!r} already exists.")
+    one_time = None
+    if password is None:
+        one_time = password = generate_password()
+    elif len(password) < 10:
+        raise AccountError("Passwords need at least 10 characters.")
+    user = User(username=name, role=role, display_name=display_name,
+                password_hash=hash_password(password), must_change_password=one_time is not None)
+    db.session.add(user)
+    db.session.commit()
+    return user, one_time
+
+
+def reset_password(user: User) -> str:
+    """Give the user a one-time password, log out their sessions and return it."""
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.session_token = secrets.token_hex(16)
+    db.session.commit()
+    return password
+
+
+def change_password(user: User, current: str, new: str) -> str | None:
+    """Change the user's password; return an error message or None on success."""
+    if not check_password_hash(user.password_hash, current):
+        return "The current password is wrong."
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    # Other sessions of this user end; the caller logs the current one in again.
+    user.session_token = secrets.token_hex(16)
+    db.session.commit()
+    return None
+
+
+def _throttle_keys(username: str, remote_addr: str | None) -> list[str]:
+    return [f"user:{username}", f"addr:{remote_addr or 'unknown'}"]
+
+
+def _locked_for(keys: list[str]) -> int:
+    """Return the seconds left on the longest lock among keys (0 when none)."""
+    now = utcnow()
+    until = db.session.scalar(
+        select(func.max(LoginThrottle.locked_until)).where(
+            LoginThrottle.key.in_(keys), LoginThrottle.locked_until > now
+        )
+    )
+    return int((until - now).total_seconds()) + 1 if until else 0
+
+
+def _record_failure(keys: list[str]) -> None:
+    """Count a failed login for each key, atomically, in the shared database."""
+    cfg = current_app.config
+    now = utcnow()
+    window_start = now - timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    for key in keys:
+        stmt = insert(LoginThrottle).values(key=key, failures=1, window_start=now)
+        # An old window starts over; otherwise the counter grows in the database,
+        # so concurrent processes cannot lose a failure.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[LoginThrottle.key],
+            set_={
+                "failures": db.case(
+                    (LoginThrottle.window_start < window_start, 1),
+                    else_=LoginThrottle.failures + 1,
+                ),
+                "window_start": db.case(
+                    (LoginThrottle.window_start < window_start, now),
+                    else_=LoginThrottle.window_start,
+                ),
+            },
+        )
+        db.session.execute(stmt)
+    lock_until = now + timedelta(seconds=cfg["LOGIN_LOCK_SECONDS"])
+    db.session.execute(
+        db.update(LoginThrottle)
+        .where(LoginThrottle.key.in_(keys), LoginThrottle.failures >= cfg["LOGIN_MAX_FAILURES"])
+        .values(locked_until=lock_until, failures=0, window_start=now)
+    )
+    db.session.commit()
+
+
+def authenticate(username: str, password: str, remote_addr: str | None) -> LoginResult:
+    """Check credentials, honouring and updating the failed-login throttle."""
+    global _DUMMY_HASH
+    name = (username or "").strip().lower()
+    keys = _throttle_keys(name, remote_addr)
+    wait = _locked_for(keys)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        return LoginResult(None, f"Too many failed logins. Try again in about {minutes} "
+                                 f"minute{'s' if minutes != 1 else ''}.", locked=True)
+    user = db.session.scalar(select(User).where(User.username == name))
+    if user is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password(secrets.token_hex(8))
+        check_password_hash(_DUMMY_HASH, password)
+        ok = False
+    else:
+        ok = check_password_hash(user.password_hash, password)
+    if not ok:
+        _record_failure(keys)
+        return LoginResult(None, "Wrong username or password.")
+    if not user.active:
+        return LoginResult(None, "This account is deactivated. Ask an admin.")
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return LoginResult(user)
+
+
+def load_user(user_id: str) -> User | None:
+    """Return the user for a session id '<id>:<token>', or None when stale."""
+    ident, _, token = (user_id or "").partition(":")
+    if not ident.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user

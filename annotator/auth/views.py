@@ -1,0 +1,55 @@
+"""Login, logout and password change pages."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from annotator.auth import bp, services
+from annotator.auth.forms import ChangePasswordForm, LoginForm
+from annotator.security import is_safe_next
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and log the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate(form.username.data, form.password.data, request.remote_addr)
+        if result.user is not None:
+            login_user(result.user)
+            if result.user.must_change_password:
+                flash("Choose your own password to replace the one-time password.", "info")
+                return redirect(url_for("auth.change_password"))
+            target = form.next.data
+            return redirect(target if is_safe_next(target) else url_for("main.home"))
+        form.form_errors.append(result.error)
+        status = 429 if result.locked else 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out (POST only, so a link on another site cannot log anyone out)."""
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    """Let the logged-in user change their own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        error = services.change_password(current_user, form.current_password.data,
+                                         form.new_password.data)
+        if error is None:
+            login_user(current_user._get_current_object())  # the session id changed
+            flash("Your password is changed.", "success")
+            return redirect(url_for("main.home"))
+        form.current_password.errors.append(error)
+    return render_template("auth/change_password.html", form=form,
+                           status=400 if form.errors else 200), (400 if form.errors else 200)

@@ -1,0 +1,103 @@
+"""Configuration read from the environment, with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PLACEHOLDER_SECRETS = {"", "dev", "change-me", "changeme", "secret", "please-change-me"}
+MIN_SECRET_LENGTH = 32
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Return a SQLAlchemy URL for DATABASE_URL, defaulting to SQLite under instance/."""
+    if not raw:
+        return "sqlite:///" + os.path.join(instance_path, "annotator.sqlite")
+    # Heroku-style and libpq URLs name no driver; we ship psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings for production; development and testing relax a few of them."""
+
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    DATABASE_URL = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Strict"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
+    SESSION_COOKIE_NAME = "annotator_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Strict"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    # Uploads of article files; the importer also checks each file itself.
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    IMPORT_MAX_FILE_BYTES = 10 * 1024 * 1024
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    LOGIN_LOCK_SECONDS = 15 * 60
+    PASSWORD_HASH_METHOD = "scrypt"
+    PREFERRED_URL_SCHEME = "https"
+
+
+class DevelopmentConfig(Config):
+    """Local use through `make run`: plain HTTP on loopback."""
+
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = "http"
+
+
+class TestConfig(Config):
+    """The test suite: fast hashing, no CSRF unless a test turns it on."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-" + "x" * 32
+    WTF_CSRF_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PREFERRED_URL_SCHEME = "http"
+
+
+CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestConfig}
+
+
+def resolve_secret_key(app_config: dict, instance_path: str) -> None:
+    """Refuse to run in production without a real SECRET_KEY; make one for development."""
+    key = app_config.get("SECRET_KEY") or ""
+    if app_config["ENV_NAME"] == "production":
+        if key.strip().lower() in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters in production "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+                "or set ANNOTATOR_ENV=development for local use."
+            )
+        return
+    if key:
+        return
+    # Development: a key kept under instance/ so sessions survive restarts and
+    # every local process shares it.
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    app_config["SECRET_KEY"] = path.read_text().strip()

@@ -1,0 +1,22 @@
+"""The main navigation, by role."""
+
+from flask import current_app, url_for
+
+# (label, endpoint, roles that see it); an entry shows once its endpoint exists.
+NAV = [
+    ("Queues", "queues.index", ("lead", "admin")),
+    ("Reports", "agreement.overview", ("lead", "admin")),
+    ("Articles", "articles.index", ("lead", "admin")),
+    ("Admin", "admin.index", ("admin",)),
+    ("Guidelines", "annotations.guidelines", ("reviewer", "lead", "admin")),
+]
+
+
+def nav_items(user) -> list[dict]:
+    """Return the navigation links the user's role may follow."""
+    views = current_app.view_functions
+    return [
+        {"label": label, "url": url_for(endpoint)}
+        for label, endpoint, roles in NAV
+        if endpoint in views and user.role in roles
+    ]

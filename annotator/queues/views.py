@@ -1,0 +1,1 @@
+"""Queue views (the queues issue fills this in)."""
