@@ -1,0 +1,121 @@
+"""Browser fixtures: a live server on loopback and Debian's Chromium through Playwright.
+
+Chromium comes from Debian (`apt-get install chromium`, done by .ci/run); we never run
+`playwright install`. Without /usr/bin/chromium the browser tests are skipped, except
+under CI, where that is a failure. Screenshots go to screenshots/ (git-ignored).
+Browser tests run on SQLite only: the server thread and the test share one database file.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from annotator.extensions import db
+from tests.conftest import IN_CI, empty_tables, make_test_app
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail(f"Chromium is missing at {CHROMIUM} under CI (.ci/run installs it)")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def _live_db(databases):
+    return databases.url("sqlite")
+
+
+@pytest.fixture
+def live_app(_live_db):
+    """The app behind the live server, with its context pushed for factories."""
+    app = make_test_app(_live_db)
+    with app.app_context():
+        empty_tables()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def live_server(live_app):
+    """Serve live_app on a free loopback port in a thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(_chromium):
+    """A fresh browser context and page per test (no shared cookies)."""
+    context = _chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(_chromium):
+    """Open further independent pages (other users) within one test."""
+    contexts = []
+
+    def _open():
+        context = _chromium.new_context(viewport={"width": 1366, "height": 900})
+        contexts.append(context)
+        p = context.new_page()
+        p.set_default_timeout(10_000)
+        return p
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under screenshots/ and return its path."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(page, base_url: str, username: str, password: str) -> None:
+    """Log in through the real form."""
+    page.goto(f"{base_url}/auth/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
