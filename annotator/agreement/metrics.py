@@ -102,7 +102,8 @@ How the agreement figures are computed
 
 Units are sentences, coders are reviewers, values are labels. A unit with m values (m coders
 labelled it) is pairable when m >= 2; it then holds m(m-1)/2 unordered pairs of values.
-Units with fewer than two values are left out of every pair-based figure.
+Units with fewer than two values are left out of every pair-based figure. Only alpha uses the
+level of measurement; every other figure treats values as unordered labels.
 
 Krippendorff's alpha (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability"):
 alpha = 1 - (n - 1) * sum_ck o_ck d_ck / sum_ck n_c n_k d_ck, where the coincidence matrix
