@@ -1,0 +1,388 @@
+"""Handing out work: next article, leases, skips, and the assignment state changes.
+
+Every change of an assignment's status goes through this module, because it keeps the
+queue_articles counters true: `taken` counts active plus submitted assignments (never
+above the queue's overlap) and `submitted` the submitted ones.
+
+Hand-outs of one queue serialise on the queue's row: their transaction starts as a
+write transaction (begin_write) whose first statement bumps queues.lock_version. On
+SQLite that takes the database's write lock up front; on PostgreSQL the row lock makes
+the next hand-out of the same queue wait, and READ COMMITTED lets it see what the
+previous one committed. Other transitions (submit, skip, revoke) change one assignment
+with a conditional UPDATE and adjust counters with atomic increments, so they never
+race a hand-out into an overfull article.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import exists, func, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from annotator.articles.models import Article
+from annotator.extensions import begin_write, db
+from annotator.queues.models import Assignment, Queue, QueueArticle, QueueReviewer
+from annotator.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+HANDOUT_ATTEMPTS = 5
+SKIP_REASON_LABELS = {
+    "not_news": "Not news",
+    "duplicate": "Duplicate",
+    "not_english": "Not in English",
+    "other": "Other",
+}
+
+
+class NotInPool(PermissionError):
+    """The user is not in the queue's reviewer pool (or the queue does not exist)."""
+
+
+class AssignmentStateError(ValueError):
+    """The assignment is not in a state that allows the change (e.g. no longer active)."""
+
+
+class _Contention(Exception):
+    """A hand-out lost a race it should not be able to lose; the attempt is retried."""
+
+
+@dataclass
+class QueueSummary:
+    """A queue as one reviewer sees it on their home page."""
+
+    id: int
+    name: str
+    description: str
+    status: str
+    due_date: date | None
+    overlap: int
+    lease_minutes: int
+    articles: int
+    submitted_slots: int
+    my_submitted: int
+    my_in_progress: int
+    my_skipped: int
+    active_assignment_id: int | None
+    has_work: bool
+
+    @property
+    def total_slots(self) -> int:
+        return self.articles * self.overlap
+
+    @property
+    def completion(self) -> float:
+        """Return the share of all slots (articles x overlap) that are submitted, 0..1."""
+        if not self.total_slots:
+            return 0.0
+        return min(1.0, self.submitted_slots / self.total_slots)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+def reviewer_queues(user) -> list[QueueSummary]:
+    """Return the open and paused queues the user is in the pool of, with their progress."""
+    queues = db.session.scalars(
+        select(Queue)
+        .join(QueueReviewer, QueueReviewer.queue_id == Queue.id)
+        .where(QueueReviewer.user_id == user.id, Queue.status.in_(("open", "paused")))
+        .order_by(Queue.due_date.is_(None), Queue.due_date, Queue.name)
+    ).all()
+    if not queues:
+        return []
+    ids = [q.id for q in queues]
+    totals = {
+        queue_id: (articles, submitted or 0)
+        for queue_id, articles, submitted in db.session.execute(
+            select(QueueArticle.queue_id, func.count(), func.sum(QueueArticle.submitted))
+            .where(QueueArticle.queue_id.in_(ids))
+            .group_by(QueueArticle.queue_id)
+        )
+    }
+    mine: dict[tuple[int, str], int] = {
+        (queue_id, status): n
+        for queue_id, status, n in db.session.execute(
+            select(Assignment.queue_id, Assignment.status, func.count())
+            .where(Assignment.reviewer_id == user.id, Assignment.queue_id.in_(ids))
+            .group_by(Assignment.queue_id, Assignment.status)
+        )
+    }
+    active = dict(
+        db.session.execute(
+            select(Assignment.queue_id, func.min(Assignment.id))
+            .where(Assignment.reviewer_id == user.id, Assignment.queue_id.in_(ids),
+                   Assignment.status == "active")
+            .group_by(Assignment.queue_id)
+        ).all()
+    )
+    summaries = []
+    for q in queues:
+        articles, submitted = totals.get(q.id, (0, 0))
+        has_work = q.status == "open" and (
+            q.id in active or _pick_article(q, user.id) is not None
+        )
+        summaries.append(QueueSummary(
+            id=q.id, name=q.name, description=q.description or "", status=q.status,
+            due_date=q.due_date, overlap=q.overlap, lease_minutes=q.lease_minutes,
+            articles=articles, submitted_slots=min(submitted, articles * q.overlap),
+            my_submitted=mine.get((q.id, "submitted"), 0),
+            my_in_progress=mine.get((q.id, "active"), 0),
+            my_skipped=mine.get((q.id, "skipped"), 0),
+            active_assignment_id=active.get(q.id), has_work=has_work,
+        ))
+    return summaries
+
+
+def take_next(user, queue_id: int) -> Assignment | None:
+    """Resume the user's active assignment in the queue, or lease them the next article.
+
+    Returns None when the queue has nothing left for the user or is not open; raises
+    NotInPool when the user may not take work from it. Commits its own transaction.
+    """
+    user_id = user.id
+    for attempt in range(1, HANDOUT_ATTEMPTS + 1):
+        try:
+            assignment_id = _take_next_once(user_id, queue_id)
+            db.session.commit()
+        except (IntegrityError, OperationalError, _Contention) as exc:
+            # Contention (a lock timeout, a deadlock, a duplicate from a parallel
+            # request of the same user): start over; the next attempt sees the winner.
+            db.session.rollback()
+            if attempt == HANDOUT_ATTEMPTS:
+                raise
+            log.info("hand-out retry %s for queue %s: %s", attempt, queue_id,
+                     type(exc).__name__)
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+            continue
+        except BaseException:
+            db.session.rollback()
+            raise
+        return db.session.get(Assignment, assignment_id) if assignment_id else None
+    return None  # pragma: no cover (the loop returns or raises)
+
+
+def _start_write() -> None:
+    """End any read the request already did, then begin a write transaction."""
+    if db.session().in_transaction():
+        db.session.commit()
+    begin_write()
+
+
+def _lock_queue(queue_id: int) -> bool:
+    """Bump the queue's lock_version (the hand-out mutex); return whether it exists."""
+    result = db.session.execute(
+        text("UPDATE queues SET lock_version = lock_version + 1 WHERE id = :id"),
+        {"id": queue_id},
+    )
+    return result.rowcount == 1
+
+
+def _take_next_once(user_id: int, queue_id: int) -> int | None:
+    """Run one hand-out attempt inside the current session; return an assignment id."""
+    _start_write()
+    if not _lock_queue(queue_id):
+        raise NotInPool("There is no such queue.")
+    queue = db.session.get(Queue, queue_id, populate_existing=True)
+    in_pool = db.session.scalar(
+        select(QueueReviewer.id).where(QueueReviewer.queue_id == queue_id,
+                                       QueueReviewer.user_id == user_id)
+    )
+    if in_pool is None:
+        raise NotInPool("You are not a reviewer of this queue.")
+    if queue.status != "open":
+        return None
+    now = utcnow()
+    lease_until = now + timedelta(minutes=queue.lease_minutes)
+    mine = db.session.scalar(
+        select(Assignment.id)
+        .where(Assignment.queue_id == queue_id, Assignment.reviewer_id == user_id,
+               Assignment.status == "active")
+        .order_by(Assignment.id).limit(1)
+    )
+    if mine is not None:
+        # Still yours even if the lease ran out, as long as nobody reclaimed it.
+        db.session.execute(
+            update(Assignment).where(Assignment.id == mine)
+            .values(lease_expires_at=lease_until, updated_at=now)
+        )
+        return mine
+    reclaim_expired(queue_id, now)
+    picked = _pick_article(queue, user_id)
+    if picked is None:
+        return None
+    qa_id, article_id = picked
+    grabbed = db.session.execute(
+        update(QueueArticle)
+        .where(QueueArticle.id == qa_id, QueueArticle.taken < queue.overlap)
+        .values(taken=QueueArticle.taken + 1)
+    ).rowcount
+    if grabbed != 1:  # cannot happen under the queue lock; refuse rather than overfill
+        raise _Contention("slot taken concurrently")
+    assignment = Assignment(queue_id=queue_id, article_id=article_id, reviewer_id=user_id,
+                            status="active", lease_expires_at=lease_until,
+                            started_at=now, updated_at=now)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment.id
+
+
+def reclaim_expired(queue_id: int, now: datetime | None = None) -> int:
+    """Mark the queue's active assignments whose lease ran out expired; free their slots."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        update(Assignment)
+        .where(Assignment.queue_id == queue_id, Assignment.status == "active",
+               Assignment.lease_expires_at < now)
+        .values(status="expired", updated_at=now)
+        .returning(Assignment.article_id),
+        execution_options={"synchronize_session": False},
+    ).scalars().all()
+    freed: dict[int, int] = {}
+    for article_id in rows:
+        freed[article_id] = freed.get(article_id, 0) + 1
+    for article_id in sorted(freed):
+        db.session.execute(
+            update(QueueArticle)
+            .where(QueueArticle.queue_id == queue_id, QueueArticle.article_id == article_id)
+            .values(taken=QueueArticle.taken - freed[article_id])
+        )
+    return len(rows)
+
+
+def _pick_article(queue: Queue, user_id: int) -> tuple[int, int] | None:
+    """Return (queue_article id, article id) of the next free article the user never had."""
+    had = exists().where(
+        Assignment.queue_id == queue.id,
+        Assignment.article_id == QueueArticle.article_id,
+        Assignment.reviewer_id == user_id,
+    )
+    stmt = select(QueueArticle.id, QueueArticle.article_id).where(
+        QueueArticle.queue_id == queue.id, QueueArticle.taken < queue.overlap, ~had
+    )
+    if queue.ordering in ("oldest", "newest"):
+        stmt = stmt.join(Article, Article.id == QueueArticle.article_id)
+        when = func.coalesce(Article.published_at, Article.created_at)
+        if queue.ordering == "oldest":
+            stmt = stmt.order_by(when.asc(), QueueArticle.article_id.asc())
+        else:
+            stmt = stmt.order_by(when.desc(), QueueArticle.article_id.desc())
+    elif queue.ordering == "random":
+        stmt = stmt.order_by(QueueArticle.sort_key, QueueArticle.id)
+    else:  # fewest reviews first: breadth before depth
+        stmt = stmt.order_by(QueueArticle.submitted, QueueArticle.taken, QueueArticle.id)
+    row = db.session.execute(stmt.limit(1)).first()
+    return (row[0], row[1]) if row else None
+
+
+def renew_lease(assignment: Assignment) -> bool:
+    """Extend an active assignment's lease from now; False when it is no longer active.
+
+    Call it inside the label save's transaction (started with begin_write); it does not
+    commit. A False answer means the lease was reclaimed or revoked: refuse the edit.
+    """
+    minutes = db.session.scalar(select(Queue.lease_minutes).where(Queue.id == assignment.queue_id))
+    now = utcnow()
+    renewed = db.session.execute(
+        update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.status == "active")
+        .values(lease_expires_at=now + timedelta(minutes=minutes), updated_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if renewed:
+        assignment.lease_expires_at = now + timedelta(minutes=minutes)
+    return renewed == 1
+
+
+def _transition(assignment: Assignment, to: str, taken: int, submitted: int,
+                **values) -> None:
+    """Move an active or submitted assignment to `to` and adjust its article's counters."""
+    source = "submitted" if to == "active" else "active"
+    now = utcnow()
+    changed = db.session.execute(
+        update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.status == source)
+        .values(status=to, updated_at=now, **values),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if changed != 1:
+        raise AssignmentStateError(f"This assignment is no longer {source}.")
+    if taken or submitted:
+        db.session.execute(
+            update(QueueArticle)
+            .where(QueueArticle.queue_id == assignment.queue_id,
+                   QueueArticle.article_id == assignment.article_id)
+            .values(taken=QueueArticle.taken + taken,
+                    submitted=QueueArticle.submitted + submitted)
+        )
+    db.session.expire(assignment)
+
+
+def mark_submitted(assignment: Assignment) -> None:
+    """Record an active assignment as submitted, inside the caller's transaction.
+
+    The submit service calls this (it does not commit); AssignmentStateError means the
+    lease was reclaimed or revoked meanwhile, and the submission must be refused.
+    """
+    _transition(assignment, "submitted", taken=0, submitted=1, submitted_at=utcnow())
+
+
+def reopen(assignment: Assignment, by_user) -> None:
+    """Make a submitted assignment active again for its reviewer (a lead's action), in the
+    caller's transaction; the reviewer keeps the slot and gets a fresh lease."""
+    minutes = db.session.scalar(select(Queue.lease_minutes).where(Queue.id == assignment.queue_id))
+    now = utcnow()
+    _transition(assignment, "active", taken=0, submitted=-1, reopened_at=now,
+                reopened_by_id=by_user.id, submitted_at=None,
+                lease_expires_at=now + timedelta(minutes=minutes))
+
+
+def skip(user, assignment_id: int, reason: str, note: str | None = None) -> Assignment:
+    """Decline an active assignment with a reason; its slot returns to the pool."""
+    if reason not in SKIP_REASON_LABELS:
+        raise AssignmentStateError("Choose a reason for skipping.")
+    if reason == "other" and not (note or "").strip():
+        raise AssignmentStateError("Say why you skip this article.")
+    user_id = user.id
+    _start_write()
+    try:
+        assignment = db.session.get(Assignment, assignment_id)
+        if assignment is None or assignment.reviewer_id != user_id:
+            raise AssignmentStateError("This is not your assignment.")
+        _transition(assignment, "skipped", taken=-1, submitted=0, skip_reason=reason,
+                    skip_note=(note or "").strip()[:500] or None, lease_expires_at=None)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return db.session.get(Assignment, assignment_id)
+
+
+def revoke(assignment_id: int) -> Assignment:
+    """Take an active assignment's slot back (an admin's action on a stale lease)."""
+    _start_write()
+    try:
+        assignment = db.session.get(Assignment, assignment_id)
+        if assignment is None:
+            raise AssignmentStateError("No such assignment.")
+        _transition(assignment, "revoked", taken=-1, submitted=0, lease_expires_at=None)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return db.session.get(Assignment, assignment_id)
+
+
+def can_take(user, queue: Queue) -> bool:
+    """Return whether the user is in the queue's pool."""
+    return db.session.scalar(
+        select(QueueReviewer.id).where(QueueReviewer.queue_id == queue.id,
+                                       QueueReviewer.user_id == user.id)
+    ) is not None
+
