@@ -58,7 +58,8 @@ def normalise_url(url: str) -> str:
         raise ValueError(f"malformed URL: {exc}") from exc
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise ValueError(f"not an http(s) URL (scheme {scheme or 'missing'!r})")
+        what = f"scheme {scheme!r}" if scheme else "no scheme"
+        raise ValueError(f"not an http(s) URL ({what})")
     if "@" in parts.netloc:
         # user:password@host leaks credentials into the database and is a phishing classic.
         raise ValueError("URL must not contain a user name or password")
