@@ -1,0 +1,622 @@
+"""Turn an uploaded or command-line file into article records with sentence units.
+
+Pure: bytes in, dataclasses out. Three formats:
+
+* text  - one article: headline line, optional dateline, paragraphs (see
+          annotator/samples/azerbaijan-offensive-2023-09-19.txt).
+* jsonl - one JSON object per line: title, text, optional url, outlet, published_at.
+* csv   - a header row naming the same fields, one article per record.
+
+Every article gets a *stored text*: the headline, a blank line, then the kept paragraphs and
+caption lines in source order (lines of one source block joined by a line break, blocks by a
+blank line), without boilerplate, dateline or "click to enlarge" tails. Unit offsets index into
+that text, so ``article.text[u.start:u.end] == u.text``.
+
+Dates: a dateline or published_at without a timezone is kept as written (naive); one with a
+UTC offset is converted to UTC and stored naive, matching how the database stores times.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import Literal
+
+from annotator.segmentation import split_sentences
+from annotator.urls import normalise_url
+
+UnitKind = Literal["headline", "body", "caption"]
+
+FORMATS = ("text", "jsonl", "csv")
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
+FIELDS = ("title", "text", "url", "outlet", "published_at")
+REQUIRED_FIELDS = ("title", "text")
+MAX_BYTES = 10 * 1024 * 1024
+# A first line longer than this is a paragraph, not a headline (Article.title holds 500).
+TITLE_MAX_CHARS = 300
+OUTLET_MAX_CHARS = 200  # Outlet.name
+# Unpunctuated lines up to this length inside the body are image captions; longer ones are
+# paragraphs that merely lack a full stop.
+CAPTION_MAX_CHARS = 150
+
+# Share bars, comment forms and "more from us" blocks that scraped articles drag along.
+# Matched against a whole stripped line, case-insensitively, so a real sentence that merely
+# mentions "share" or "comment" is never dropped. None of these ever becomes a unit.
+BOILERPLATE = (
+    r"share (it|this|this (article|story|post)|on \w+)\s*:?",
+    r"leave a (reply|comment)",
+    r"\d* ?(comments?|responses?)\s*:?",
+    r"(post|add|view|show) (a )?comments?",
+    r"your email address will not be published\.?( required fields are marked \*)?",
+    r"required fields are marked \*",
+    r"save my name,? email,? and website in this browser for the next time i comment\.?",
+    r"(name|email|website|comment) ?\*",
+    r"click to (share|email|print|tweet)\b.*",
+    r"\(?opens in (a )?new window\)?",
+    r"(related|similar|recommended|popular) (posts|articles|stories|news)\s*:?",
+    r"(you (may|might) also like|more from \w+( \w+)?|read (more|also)|see also)\s*(:.*|\.*)",
+    r"like this\s*:?",
+    r"(like|loading)(\.{3}|…)?( (like|loading)(\.{3}|…)?)*",
+    r"be the first to like this\.?",
+    r"advertisement|advertising|sponsored( content)?|ad",
+    r"(subscribe|sign up) (to|for) (our|the) newsletter\b.*",
+    r"follow us on \w+.*",
+    r"post navigation|(previous|next) (post|article)\s*:?.*",
+    r"(tags?|categories)\s*:[^.!?]*|(filed under|posted in)\b[^.!?]*",
+    # A bare share bar: "Facebook | Twitter | WhatsApp | Email".
+    r"((facebook|twitter|x|whatsapp|telegram|linkedin|reddit|pinterest|email|e-mail|print"
+    r"|tweet|share|copy link)\s*[|,/·•]?\s*)+",
+)
+# Where one of these appears after the article has started, the rest of the file is
+# comments and link lists (the sample ends "Share it: / Leave a Reply / Your email ...").
+TRAILERS = (
+    r"share (it|this|this (article|story|post))\s*:?",
+    r"leave a (reply|comment)",
+    r"\d* ?comments?\s*:?",
+    r"(related|similar|recommended) (posts|articles|stories)\s*:?",
+    r"you (may|might) also like\s*:?",
+    r"like this\s*:?",
+    r"post navigation",
+)
+_BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE), re.IGNORECASE)
+_TRAILER = re.compile("|".join(f"(?:{p})" for p in TRAILERS), re.IGNORECASE)
+# "Military situation in Karabakh – click to view full size", "Map (click to enlarge)".
+_CAPTION_TAIL = re.compile(
+    r"(?:\s+[-–—|:]\s*|\s*[(\[]|^)\s*(?:click|tap)(?: (?:here|on (?:the )?(?:image|photo)))?"
+    r"(?: to)? (?:view|enlarge|zoom|expand|open|see)(?: (?:in )?(?:full[- ]?size|full screen"
+    r"|larger|large|bigger|the image|image|photo|original))?[)\]]?\.?\s*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = ".!?…:;"
+# Words a sentence cannot end on: a line ending in one was wrapped mid-sentence.
+_WRAP_WORDS = frozenset(
+    "a an the of in on at to for from by with and or but nor as that which who whose whom is are"
+    " was were be been being has have had will would could should can may might must its their"
+    " his her our your my this these those than into onto over under about after before between"
+    " during against through".split()
+)
+_CLOSERS = "\"'”’»)]*"
+
+# C0/C1 controls (tab kept for whitespace collapsing), bidi overrides, zero-width space, BOM.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
+_HSPACE = re.compile(r"[^\S\n]+")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_DATE_WORDS = {
+    *_MONTHS, *(m[:3] for m in _MONTHS), "sept",
+    *_WEEKDAYS, *(d[:3] for d in _WEEKDAYS), "tues", "thur", "thurs",
+}  # fmt: skip
+_WEEKDAY_INDEX = {
+    **{d: i for i, d in enumerate(_WEEKDAYS)},
+    **{d[:3]: i for i, d in enumerate(_WEEKDAYS)},
+    "tues": 1, "thur": 3, "thurs": 3,
+}  # fmt: skip
+# Words a dateline may carry around the date itself.
+_DATE_FILLERS = {"at", "on", "am", "pm", "a", "p", "m", "utc", "gmt", "z", "t", "st", "nd", "rd",
+                 "th", "published", "posted", "updated", "last"}  # fmt: skip
+# Day-first with dots is unambiguous in practice; 09/10/2023 is not, so slashes need a year first.
+_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y/%m/%d", "%d.%m.%Y")
+_TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I %p")
+
+
+class ArticleFormatError(ValueError):
+    """A file that cannot be imported; str() reads "name:line: message"."""
+
+    def __init__(self, filename: str, line: int | None, message: str) -> None:
+        super().__init__(filename, line, message)
+        self.filename = filename
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = self.filename if self.line is None else f"{self.filename}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedUnit:
+    """One labelable unit; text == article text[start:end]."""
+
+    position: int
+    kind: UnitKind
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """One article ready to store: cleaned text, metadata and its units in reading order."""
+
+    title: str
+    text: str
+    published_at: datetime | None
+    url: str | None
+    outlet: str | None
+    text_hash: str
+    units: list[ParsedUnit]
+    line: int
+
+
+@dataclass(slots=True)
+class _Record:
+    """Raw fields of one article as read from the file, before cleaning."""
+
+    line: int
+    title: str
+    body: str
+    published_at: datetime | None = None
+    url: str | None = None
+    outlet: str | None = None
+
+
+def parse_file(
+    name: str,
+    data: bytes,
+    fmt: str | None = None,
+    *,
+    outlet: str | None = None,
+    url: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    cut_trailer: bool = True,
+) -> list[ParsedArticle]:
+    """Parse one file into articles, or raise ArticleFormatError naming file and line.
+
+    outlet and url are defaults for records that do not carry their own; url is refused for
+    a file holding more than one article (Article.url is unique). With cut_trailer (the
+    default) everything after a trailer such as "Leave a Reply" is dropped.
+    """
+    fmt = _resolve_format(name, fmt)
+    # Before decoding: a 50 MB upload is refused without reading it into a str.
+    if len(data) > max_bytes:
+        raise ArticleFormatError(
+            name, None, f"file is {len(data):,} bytes, over the limit of {max_bytes:,}"
+        )
+    text = _decode(name, data)
+    if not text.strip():
+        raise ArticleFormatError(name, None, "file is empty")
+    if fmt == "text":
+        records = [_read_text(name, text)]
+    elif fmt == "jsonl":
+        records = list(_read_jsonl(name, text))
+    else:
+        records = list(_read_csv(name, text))
+    if not records:
+        raise ArticleFormatError(name, None, "no articles in file")
+    if url is not None and len(records) > 1:
+        raise ArticleFormatError(
+            name, None, f"one url given for {len(records)} articles; give each record its own"
+        )
+    return [
+        _build(name, rec, default_outlet=outlet, default_url=url, cut_trailer=cut_trailer)
+        for rec in records
+    ]
+
+
+def hash_text(text: str) -> str:
+    """Return the sha256 hex digest used to recognise a re-imported article text."""
+    lines = _LINE_BREAKS.sub("\n", text).split("\n")
+    return hashlib.sha256("\n".join(line.rstrip() for line in lines).encode()).hexdigest()
+
+
+def parse_dateline(value: str) -> datetime:
+    """Parse a dateline such as "Tuesday 19 September 2023 - 13:04"; ValueError if unparseable."""
+    value = value.strip()
+    try:
+        return _naive_utc(datetime.fromisoformat(value))
+    except ValueError:
+        pass
+    text = re.sub(r"^(?:last\s+)?(?:published|posted|updated)(?:\s+on)?\s*:?\s*", "", value,
+                  flags=re.IGNORECASE)  # fmt: skip
+    text = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text)
+    text = re.sub(r"\b([ap])\.?m\.?(?=\s|$)", r"\1M", text, flags=re.IGNORECASE)
+    # Separators between the parts: "19 September 2023 - 13:04", "Sep 19, 2023 at 1:04 PM".
+    text = re.sub(r"\s[-–—|]\s|,|\bat\b", " ", text)
+    text = re.sub(r"\s+(?:UTC|GMT|Z)$", "", text.strip(), flags=re.IGNORECASE)
+    words = text.split()
+    weekday = None
+    if words and words[0].lower().rstrip(".") in _WEEKDAY_INDEX:
+        weekday = _WEEKDAY_INDEX[words.pop(0).lower().rstrip(".")]
+    words = [_month_word(w) for w in words]
+    candidate = " ".join(words)
+    for date_format in _DATE_FORMATS:
+        for time_format in _TIME_FORMATS:
+            try:
+                parsed = datetime.strptime(candidate, date_format + time_format)
+            except ValueError:
+                continue
+            if weekday is not None and parsed.weekday() != weekday:
+                actual = _WEEKDAYS[parsed.weekday()].capitalize()
+                raise ValueError(f"weekday does not match date {value!r} (it is a {actual})")
+            return parsed
+    raise ValueError(f"unparseable date {value!r}")
+
+
+def _month_word(word: str) -> str:
+    """Make month spellings strptime accepts: "Sept." -> "Sep", "Sep." -> "Sep"."""
+    bare = word.rstrip(".")
+    if bare.lower() == "sept":
+        return "Sep"
+    return bare if bare.lower() in _DATE_WORDS else word
+
+
+def _naive_utc(value: datetime) -> datetime:
+    """Convert an aware datetime to naive UTC; leave a naive one as written."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _looks_like_dateline(line: str) -> bool:
+    """Tell whether a short line is meant as a date, even a misspelt one ("Tusday 19 Sep")."""
+    line = line.strip()
+    if len(line) > 60 or not re.search(r"\d", line):
+        return False
+    if re.match(r"\d{4}-\d{1,2}-\d{1,2}(?:\b|T)|\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", line):
+        return True
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", line)]
+    if not any(w in _DATE_WORDS for w in words):
+        return False
+    # Every word must be a date word, a filler, or a near miss of a date word: "March 2023
+    # protests" is a line of text, "Tusday 19 Sep" a broken dateline the user should fix.
+    return all(
+        w in _DATE_WORDS
+        or w in _DATE_FILLERS
+        or difflib.get_close_matches(w, _DATE_WORDS, n=1, cutoff=0.8)
+        for w in words
+    )
+
+
+def _resolve_format(name: str, fmt: str | None) -> str:
+    """Return the format to parse name with, from fmt or the file extension."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise ArticleFormatError(
+                name, None, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"
+            )
+        return fmt
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        known = ", ".join(EXTENSIONS)
+        what = f"extension {suffix!r}" if suffix else "no extension"
+        raise ArticleFormatError(name, None, f"unknown file type ({what}); expected {known}")
+    return EXTENSIONS[suffix]
+
+
+def _decode(name: str, data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), refusing binary and other encodings."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ArticleFormatError(name, None, "file is UTF-16; save it as UTF-8")
+    if b"\x00" in data:
+        raise ArticleFormatError(name, None, "binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ArticleFormatError(
+            name,
+            line,
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at column {column}); save it as UTF-8",
+        ) from None
+    return unicodedata.normalize("NFC", text)
+
+
+def _read_text(name: str, text: str) -> _Record:
+    """Read the plain-text layout: title line, optional dateline, paragraphs."""
+    lines = _LINE_BREAKS.sub("\n", text).split("\n")
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    title_index = nonblank[0]
+    title = lines[title_index].strip()
+    if _looks_like_dateline(title):
+        raise ArticleFormatError(
+            name, title_index + 1, f"no title: the first line is a date ({title!r})"
+        )
+    body_start = title_index + 1
+    published_at = None
+    if len(nonblank) > 1 and _looks_like_dateline(lines[nonblank[1]]):
+        date_index = nonblank[1]
+        try:
+            published_at = parse_dateline(lines[date_index])
+        except ValueError as exc:
+            raise ArticleFormatError(name, date_index + 1, str(exc)) from None
+        body_start = date_index + 1
+    body = "\n".join(lines[body_start:])
+    return _Record(line=title_index + 1, title=title, body=body, published_at=published_at)
+
+
+def _read_jsonl(name: str, text: str) -> Iterator[_Record]:
+    """Read one JSON object per non-blank line."""
+    for number, line in enumerate(_LINE_BREAKS.sub("\n", text).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ArticleFormatError(
+                name, number, f"malformed JSON: {exc.msg} at column {exc.colno}"
+            ) from None
+        if not isinstance(obj, dict):
+            raise ArticleFormatError(
+                name, number, f"expected a JSON object, found {_json_type(obj)}"
+            )
+        unknown = sorted(set(obj) - set(FIELDS))
+        if unknown:
+            raise ArticleFormatError(
+                name, number, f"unknown field {unknown[0]!r}; allowed: {', '.join(FIELDS)}"
+            )
+        for field in REQUIRED_FIELDS:
+            if field not in obj:
+                raise ArticleFormatError(name, number, f"missing field {field!r}")
+        values = {}
+        for field in FIELDS:
+            value = obj.get(field)
+            if value is not None and not isinstance(value, str):
+                raise ArticleFormatError(
+                    name, number, f"{field!r} must be a string, found {_json_type(value)}"
+                )
+            values[field] = value
+        yield _record_from_fields(name, number, values)
+
+
+def _json_type(value: object) -> str:
+    """Name a JSON value's type the way the user wrote it."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
+
+
+def _read_csv(name: str, text: str) -> Iterator[_Record]:
+    """Read a CSV file with a header row naming FIELDS; quoted fields may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+        for column in header:
+            if not column:
+                raise ArticleFormatError(name, 1, "empty column name in the header row")
+            if column not in FIELDS:
+                raise ArticleFormatError(
+                    name, 1, f"unknown column {column!r}; allowed: {', '.join(FIELDS)}"
+                )
+            if header.count(column) > 1:
+                raise ArticleFormatError(name, 1, f"column {column!r} appears twice")
+        for field in REQUIRED_FIELDS:
+            if field not in header:
+                raise ArticleFormatError(
+                    name, 1, f"missing required column {field!r} in the header row"
+                )
+        start = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                if len(row) != len(header):
+                    raise ArticleFormatError(
+                        name, start, f"expected {len(header)} fields, found {len(row)}"
+                    )
+                values = dict.fromkeys(FIELDS)
+                values.update(zip(header, (cell or None for cell in row), strict=True))
+                yield _record_from_fields(name, start, values)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        where = "" if reader.line_num == start else f" (record starting at line {start})"
+        raise ArticleFormatError(name, reader.line_num, f"malformed CSV: {exc}{where}") from None
+
+
+def _record_from_fields(name: str, line: int, values: dict[str, str | None]) -> _Record:
+    """Check the fields shared by the JSONL and CSV formats and make a record."""
+    for field in REQUIRED_FIELDS:
+        if not (values.get(field) or "").strip():
+            raise ArticleFormatError(name, line, f"empty {field!r}")
+    published_at = None
+    raw_date = (values.get("published_at") or "").strip()
+    if raw_date:
+        try:
+            published_at = _naive_utc(datetime.fromisoformat(raw_date))
+        except ValueError:
+            raise ArticleFormatError(
+                name, line, f"unparseable date {raw_date!r} (expected ISO 8601, e.g. "
+                "2023-09-19T13:04:00+04:00)",
+            ) from None
+    return _Record(
+        line=line,
+        title=values["title"] or "",
+        body=values["text"] or "",
+        published_at=published_at,
+        url=values.get("url"),
+        outlet=values.get("outlet"),
+    )
+
+
+def _clean_line(line: str) -> str:
+    """Drop control characters and collapse runs of spaces and tabs."""
+    return _HSPACE.sub(" ", _CONTROL.sub("", line)).strip()
+
+
+def _build(
+    name: str,
+    record: _Record,
+    *,
+    default_outlet: str | None,
+    default_url: str | None,
+    cut_trailer: bool,
+) -> ParsedArticle:
+    """Clean one record into its stored text and units."""
+    title = _MARKDOWN_HEADING.sub("", _clean_line(record.title.replace("\n", " ")))
+    if not any(ch.isalnum() for ch in title):
+        raise ArticleFormatError(name, record.line, "no title")
+    if len(title) > TITLE_MAX_CHARS:
+        raise ArticleFormatError(
+            name,
+            record.line,
+            f"no title: the first line has {len(title)} characters, a headline at most "
+            f"{TITLE_MAX_CHARS}",
+        )
+    url = record.url if record.url and record.url.strip() else default_url
+    if url is not None:
+        try:
+            url = normalise_url(url)
+        except ValueError as exc:
+            line = record.line if record.url else None  # None: the url= default was bad
+            raise ArticleFormatError(name, line, f"invalid url: {exc}") from None
+    outlet = _clean_line(record.outlet or default_outlet or "") or None
+    if outlet is not None and len(outlet) > OUTLET_MAX_CHARS:
+        line = record.line if record.outlet else None
+        raise ArticleFormatError(
+            name, line, f"outlet name longer than {OUTLET_MAX_CHARS} characters"
+        )
+    blocks = _body_blocks(record.body, title, cut_trailer)
+    if not blocks:
+        raise ArticleFormatError(name, record.line, "no article text after the title")
+
+    pieces = [title]
+    offset = len(title)
+    units = [ParsedUnit(0, "headline", 0, len(title), title)]
+    for block in blocks:
+        for index, (kind, item) in enumerate(block):
+            separator = "\n" if index else "\n\n"
+            pieces.append(separator)
+            pieces.append(item)
+            offset += len(separator)
+            if kind == "caption":
+                units.append(ParsedUnit(len(units), "caption", offset, offset + len(item), item))
+            else:
+                for span in split_sentences(item):
+                    sentence = item[span.start : span.end]
+                    if sentence.strip():
+                        start = offset + span.start
+                        units.append(
+                            ParsedUnit(len(units), "body", start, start + len(sentence), sentence)
+                        )
+            offset += len(item)
+    text = "".join(pieces)
+
+    return ParsedArticle(
+        title=title,
+        text=text,
+        published_at=record.published_at,
+        url=url,
+        outlet=outlet,
+        text_hash=hash_text(text),
+        units=units,
+        line=record.line,
+    )
+
+
+def _ends_sentence(line: str) -> bool:
+    """Tell whether a line ends with sentence punctuation (ignoring closing quotes)."""
+    stripped = line.rstrip(_CLOSERS + " ")
+    return bool(stripped) and stripped[-1] in _SENTENCE_END
+
+
+def _body_blocks(body: str, title: str, cut_trailer: bool) -> list[list[tuple[str, str]]]:
+    """Split a body into blocks of ("body" | "caption", text) items, boilerplate removed.
+
+    A block is a run of non-blank source lines; each line is an item, except that a line
+    wrapped mid-sentence (the next line starts in lower case, or this one ends in a comma or
+    a word like "the") is joined to the next with a space, because segmentation ends a
+    sentence at every line break. Unpunctuated items up to CAPTION_MAX_CHARS after the first
+    paragraph are image captions, as is any line ending in a "click to enlarge" tail (tail
+    removed).
+    """
+    raw_blocks: list[list[str]] = [[]]
+    seen_text = seen_paragraph = False
+    for raw in _LINE_BREAKS.sub("\n", body).split("\n"):
+        line = _clean_line(raw)
+        if not line:
+            raw_blocks.append([])
+            continue
+        if _BOILERPLATE.fullmatch(line):
+            # A share bar above the first paragraph is just dropped, not taken as the end.
+            if cut_trailer and seen_paragraph and _TRAILER.fullmatch(line):
+                break
+            continue
+        if not any(ch.isalnum() for ch in line):
+            continue  # "***", "---": decoration
+        if not seen_text and line == title:
+            continue  # JSON/CSV text that repeats the headline as its first line
+        raw_blocks[-1].append(line)
+        seen_text = True
+        seen_paragraph = seen_paragraph or _ends_sentence(line) or len(line) > CAPTION_MAX_CHARS
+
+    blocks = []
+    started = False  # a body paragraph has been seen: short loose lines are now captions
+    for lines in raw_blocks:
+        items, started = _classify_block(lines, started)
+        if items:
+            blocks.append(items)
+    return blocks
+
+
+def _classify_block(lines: list[str], started: bool) -> tuple[list[tuple[str, str]], bool]:
+    """Turn one block's lines into paragraph and caption items; say whether body started."""
+    items: list[tuple[str, str]] = []
+    run: list[str] = []
+    for index, line in enumerate(lines):
+        tail = _CAPTION_TAIL.search(line)
+        if tail:
+            caption = line[: tail.start()].rstrip(" -–—|:")
+            if caption:
+                items.append(("caption", caption))
+            continue
+        run.append(line)
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if _continues(line, following) and not _CAPTION_TAIL.search(following):
+            continue
+        text = " ".join(run)
+        run = []
+        paragraph = _ends_sentence(text) or len(text) > CAPTION_MAX_CHARS
+        # Before the first paragraph a loose short line is a byline or standfirst, not a caption.
+        items.append(("caption" if started and not paragraph else "body", text))
+        started = started or paragraph
+    return items, started
+
+
+def _continues(line: str, following: str) -> bool:
+    """Tell whether the break between line and following is a hard wrap inside a sentence."""
+    if not following:
+        return False
+    if following[0].islower() or line.endswith(","):
+        return True
+    return line.rsplit(" ", 1)[-1].lower() in _WRAP_WORDS
