@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import check_in, db
@@ -51,6 +61,11 @@ class QueueArticle(db.Model):
         UniqueConstraint("queue_id", "article_id"),
         CheckConstraint("taken >= 0", name="taken"),
         Index("ix_queue_articles_queue_taken", "queue_id", "taken"),
+        # One index per hand-out order, so "next article" walks an index and stops at
+        # the first free article instead of sorting the whole queue.
+        Index("ix_queue_articles_order_date", "queue_id", "sort_date", "article_id", "taken"),
+        Index("ix_queue_articles_order_random", "queue_id", "sort_key", "id", "taken"),
+        Index("ix_queue_articles_order_fewest", "queue_id", "submitted", "taken", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,12 +74,28 @@ class QueueArticle(db.Model):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A random number fixed when added: the "random" order without ORDER BY random().
     sort_key: Mapped[float] = mapped_column(default=0.0)
+    # The article's publication time, else its import time: the oldest/newest order
+    # (copied here so that order has an index within the queue).
+    # Filled from the article on insert when not given (see _fill_sort_date).
+    sort_date: Mapped[datetime]
     # Slots held: active plus submitted assignments; never above the queue's overlap.
     taken: Mapped[int] = mapped_column(default=0)
     submitted: Mapped[int] = mapped_column(default=0)
 
     queue: Mapped[Queue] = relationship()
-    article: Mapped["Article"] = relationship()  # noqa: F821
+    article: Mapped[Article] = relationship()  # noqa: F821
+
+
+@event.listens_for(QueueArticle, "before_insert")
+def _fill_sort_date(mapper, connection, target: QueueArticle) -> None:
+    """Copy the article's publication (else import) time into sort_date when unset."""
+    if target.sort_date is None:
+        from annotator.articles.models import Article
+
+        target.sort_date = connection.scalar(
+            select(func.coalesce(Article.published_at, Article.created_at))
+            .where(Article.id == target.article_id)
+        )
 
 
 class QueueReviewer(db.Model):
@@ -108,8 +139,8 @@ class Assignment(db.Model):
     skip_note: Mapped[str | None] = mapped_column(String(500))
 
     queue: Mapped[Queue] = relationship()
-    article: Mapped["Article"] = relationship()  # noqa: F821
-    reviewer: Mapped["User"] = relationship(foreign_keys=[reviewer_id])  # noqa: F821
+    article: Mapped[Article] = relationship()  # noqa: F821
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])  # noqa: F821
 
     def can_view(self, user) -> bool:
         """Return whether the user may see this assignment's labels."""

@@ -24,7 +24,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from annotator.articles.models import Article
 from annotator.extensions import begin_write, db
 from annotator.queues.models import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.timeutil import utcnow
@@ -266,13 +265,11 @@ def _pick_article(queue: Queue, user_id: int) -> tuple[int, int] | None:
     stmt = select(QueueArticle.id, QueueArticle.article_id).where(
         QueueArticle.queue_id == queue.id, QueueArticle.taken < queue.overlap, ~had
     )
-    if queue.ordering in ("oldest", "newest"):
-        stmt = stmt.join(Article, Article.id == QueueArticle.article_id)
-        when = func.coalesce(Article.published_at, Article.created_at)
-        if queue.ordering == "oldest":
-            stmt = stmt.order_by(when.asc(), QueueArticle.article_id.asc())
-        else:
-            stmt = stmt.order_by(when.desc(), QueueArticle.article_id.desc())
+    # Each order matches an index of queue_articles, so this walks it and stops early.
+    if queue.ordering == "oldest":
+        stmt = stmt.order_by(QueueArticle.sort_date.asc(), QueueArticle.article_id.asc())
+    elif queue.ordering == "newest":
+        stmt = stmt.order_by(QueueArticle.sort_date.desc(), QueueArticle.article_id.desc())
     elif queue.ordering == "random":
         stmt = stmt.order_by(QueueArticle.sort_key, QueueArticle.id)
     else:  # fewest reviews first: breadth before depth
