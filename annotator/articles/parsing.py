@@ -94,6 +94,8 @@ TRAILERS = (
     r"like this\s*:?",
     r"post navigation",
 )
+# Longer lines are article text; skipping the big alternation for them keeps parsing fast.
+BOILERPLATE_MAX_CHARS = 200
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE), re.IGNORECASE)
 _TRAILER = re.compile("|".join(f"(?:{p})" for p in TRAILERS), re.IGNORECASE)
 # "Military situation in Karabakh – click to view full size", "Map (click to enlarge)".
@@ -116,7 +118,11 @@ _CLOSERS = "\"'”’»)]*"
 # C0/C1 controls (tab kept for whitespace collapsing), bidi overrides, zero-width space, BOM.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
 _HSPACE = re.compile(r"[^\S\n]+")
-_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
+# Line numbers in messages count \n, \r\n and \r, as editors do. Inside article text the
+# other Unicode line breaks (form feed, U+2028 ...) break lines too, as they do for
+# segmentation; turning them into \n keeps a unit from ever spanning one.
+_NEWLINES = re.compile(r"\r\n?")
+_LINE_BREAKS = re.compile(r"\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 
 _MONTHS = (
@@ -236,7 +242,7 @@ def parse_file(
 
 def hash_text(text: str) -> str:
     """Return the sha256 hex digest used to recognise a re-imported article text."""
-    lines = _LINE_BREAKS.sub("\n", text).split("\n")
+    lines = _NEWLINES.sub("\n", text).split("\n")
     return hashlib.sha256("\n".join(line.rstrip() for line in lines).encode()).hexdigest()
 
 
@@ -345,7 +351,7 @@ def _decode(name: str, data: bytes) -> str:
 
 def _read_text(name: str, text: str) -> _Record:
     """Read the plain-text layout: title line, optional dateline, paragraphs."""
-    lines = _LINE_BREAKS.sub("\n", text).split("\n")
+    lines = _NEWLINES.sub("\n", text).split("\n")
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     title_index = nonblank[0]
     title = lines[title_index].strip()
@@ -368,7 +374,7 @@ def _read_text(name: str, text: str) -> _Record:
 
 def _read_jsonl(name: str, text: str) -> Iterator[_Record]:
     """Read one JSON object per non-blank line."""
-    for number, line in enumerate(_LINE_BREAKS.sub("\n", text).split("\n"), start=1):
+    for number, line in enumerate(_NEWLINES.sub("\n", text).split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -562,12 +568,13 @@ def _body_blocks(body: str, title: str, cut_trailer: bool) -> list[list[tuple[st
     """
     raw_blocks: list[list[str]] = [[]]
     seen_text = seen_paragraph = False
-    for raw in _LINE_BREAKS.sub("\n", body).split("\n"):
-        line = _clean_line(raw)
+    body = _CONTROL.sub("", _LINE_BREAKS.sub("\n", body))
+    for raw in body.split("\n"):
+        line = _HSPACE.sub(" ", raw).strip()
         if not line:
             raw_blocks.append([])
             continue
-        if _BOILERPLATE.fullmatch(line):
+        if len(line) <= BOILERPLATE_MAX_CHARS and _BOILERPLATE.fullmatch(line):
             # A share bar above the first paragraph is just dropped, not taken as the end.
             if cut_trailer and seen_paragraph and _TRAILER.fullmatch(line):
                 break
@@ -594,7 +601,7 @@ def _classify_block(lines: list[str], started: bool) -> tuple[list[tuple[str, st
     items: list[tuple[str, str]] = []
     run: list[str] = []
     for index, line in enumerate(lines):
-        tail = _CAPTION_TAIL.search(line)
+        tail = _caption_tail(line)
         if tail:
             caption = line[: tail.start()].rstrip(" -–—|:")
             if caption:
@@ -602,7 +609,7 @@ def _classify_block(lines: list[str], started: bool) -> tuple[list[tuple[str, st
             continue
         run.append(line)
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if _continues(line, following) and not _CAPTION_TAIL.search(following):
+        if _continues(line, following) and not _caption_tail(following):
             continue
         text = " ".join(run)
         run = []
@@ -611,6 +618,14 @@ def _classify_block(lines: list[str], started: bool) -> tuple[list[tuple[str, st
         items.append(("caption" if started and not paragraph else "body", text))
         started = started or paragraph
     return items, started
+
+
+def _caption_tail(line: str) -> re.Match[str] | None:
+    """Find a "click to enlarge" tail; most lines have no "click"/"tap", so check that first."""
+    lowered = line.lower()
+    if "click" not in lowered and "tap" not in lowered:
+        return None
+    return _CAPTION_TAIL.search(line)
 
 
 def _continues(line: str, following: str) -> bool:
