@@ -55,30 +55,38 @@ def batch_nominal_alpha(
         return np.full(n_articles, np.nan)
     if a.min() < 0 or u.min() < 0 or lab.min() < 0:
         raise ValueError("indices must be non-negative")
+    if a.max() >= n_articles or lab.max() >= n_labels:
+        raise ValueError("an article or label index is not below n_articles / n_labels")
 
     units_per_article = int(u.max()) + 1
     key = a * units_per_article + u
-    if n_articles * units_per_article <= 4 * a.size + 1024:
-        # Dense unit numbering: the key itself is the row, which skips a sort.
+    dense = n_articles * units_per_article <= 4 * a.size + 1024
+    if dense:
+        # Units numbered densely within articles: the key itself is the row, no sort needed.
         n_units, unit_row = n_articles * units_per_article, key
-        unit_article = np.arange(n_units) // units_per_article
     else:
         uniq, unit_row = np.unique(key, return_inverse=True)
         n_units, unit_article = len(uniq), uniq // units_per_article
     counts = np.bincount(unit_row * n_labels + lab, minlength=n_units * n_labels)
-    counts = counts.reshape(n_units, n_labels).astype(np.float64)
+    counts = counts.reshape(n_units, n_labels)
 
     m = counts.sum(axis=1)
     pairable = m >= 2
-    counts, m, art = counts[pairable], m[pairable], unit_article[pairable]
-    # A unit's off-diagonal coincidence mass: (m^2 - sum_c n_c^2) / (m - 1).
-    observed = np.bincount(
-        art, weights=(m * m - (counts * counts).sum(axis=1)) / (m - 1.0), minlength=n_articles
-    )
-    n_c = np.zeros((n_articles, n_labels))
-    np.add.at(n_c, art, counts)
+    weight = np.where(pairable, 1.0 / np.maximum(m - 1, 1), 0.0)
+    # A unit's off-diagonal coincidence mass: (m^2 - sum_c n_c^2) / (m - 1); 0 if unpairable.
+    unit_observed = (m * m - np.einsum("ij,ij->i", counts, counts)) * weight
+    pairable_counts = counts * pairable[:, None]
+    if dense:
+        observed = unit_observed.reshape(n_articles, units_per_article).sum(axis=1)
+        n_c = pairable_counts.reshape(n_articles, units_per_article, n_labels).sum(axis=1)
+    else:
+        observed = np.bincount(unit_article, weights=unit_observed, minlength=n_articles)
+        cells = (unit_article[:, None] * n_labels + np.arange(n_labels)).ravel()
+        n_c = np.bincount(cells, weights=pairable_counts.ravel(), minlength=n_articles * n_labels)
+        n_c = n_c.reshape(n_articles, n_labels)
+    n_c = n_c.astype(np.float64)
     n = n_c.sum(axis=1)
-    expected = n * n - (n_c * n_c).sum(axis=1)
+    expected = n * n - np.einsum("ij,ij->i", n_c, n_c)
     defined = (n_c > 0.5).sum(axis=1) >= 2  # also false when the article has no pairable unit
     alpha = np.full(n_articles, np.nan)
     alpha[defined] = 1.0 - (n[defined] - 1.0) * observed[defined] / expected[defined]
