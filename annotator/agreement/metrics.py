@@ -193,11 +193,16 @@ class Encoded:
 def encode(
     data: ReliabilityData, values: Sequence[Hashable] | None = None, level: str = "nominal"
 ) -> Encoded:
-    """Turn ``unit -> {coder: value}`` into integer codes over an ordered value set."""
+    """Turn ``unit -> {coder: value}`` into codes over ``values`` (default: sorted observed)."""
     units = tuple(data)
     coders = _stable_order(c for u in units for c in data[u])
     observed = [v for u in units for v in data[u].values() if not is_missing(v)]
-    ordered = order_values(observed if values is None else values, level)
+    if values is None:
+        ordered = order_values(observed, level)
+    elif level == "nominal":
+        ordered = tuple(dict.fromkeys(values))  # a given label set keeps the caller's order
+    else:
+        ordered = order_values(values, level)
     index = {v: i for i, v in enumerate(ordered)}
     coder_index = {c: j for j, c in enumerate(coders)}
     codes = np.full((len(units), len(coders)), -1, dtype=np.int64)

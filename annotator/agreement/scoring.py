@@ -223,7 +223,7 @@ def score_data(
         "units": len(enc.units),
         "coders": len(enc.coders),
         "labels": list(enc.values),
-        "values": int(counts.sum()),
+        "coded_values": int(counts.sum()),
         "pairable_units": stats.pairable_units,
         "pairable_values": stats.pairable_values,
         "alpha": alpha,

@@ -412,6 +412,13 @@ def test_stats_round_trip_through_json_and_add_identity() -> None:
         stats + m.AgreementStats.empty((1, 2))
 
 
+def test_a_given_label_set_keeps_its_order() -> None:
+    labels = ["fact", "claim", "opinion", "prediction"]
+    stats = m.agreement_stats({1: {"a": "opinion", "b": "fact"}}, labels)
+    assert stats.values == tuple(labels)  # what a report stores and shows, in the app's order
+    assert m.agreement_stats({1: {"a": 3, "b": 1}}, [3, 2, 1], "ordinal").values == (1, 2, 3)
+
+
 def test_pair_tables_add_up_across_articles() -> None:
     labels = ("1", "2", "3", "4", "5")
     data = {u: {c: str(v) for c, v in cv.items()} for u, cv in K2011_C.items()}

@@ -170,6 +170,12 @@ def test_cli_one_label_everywhere(cli: FlaskCliRunner, tmp_path: Path) -> None:
     assert any("'fact' is 100% of all values" in w for w in report["warnings"])
 
 
+def test_cli_header_only_file(cli: FlaskCliRunner, tmp_path: Path) -> None:
+    report = score(cli, write(tmp_path, "unit,coder,label\n"))
+    assert (report["units"], report["coders"], report["coded_values"]) == (0, 0, 0)
+    assert report["alpha"] is None and report["per_label"] == {}
+
+
 def test_cli_coders_without_shared_units(cli: FlaskCliRunner, tmp_path: Path) -> None:
     report = score(cli, write(tmp_path, "unit,coder,label\n1,ann,fact\n2,bob,claim\n"))
     (pair,) = report["pairwise"]
