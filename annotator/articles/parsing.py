@@ -18,6 +18,7 @@ UTC offset is converted to UTC and stored naive, matching how the database store
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import hashlib
@@ -143,7 +144,7 @@ _DATE_FILLERS = {"at", "on", "am", "pm", "a", "p", "m", "utc", "gmt", "z", "t", 
                  "th", "published", "posted", "updated", "last"}  # fmt: skip
 # Day-first with dots is unambiguous in practice; 09/10/2023 is not, so slashes need a year first.
 _DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y/%m/%d", "%d.%m.%Y")
-_TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I %p")
+_TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M%p", " %I:%M:%S %p", " %I %p")
 
 
 class ArticleFormatError(ValueError):
@@ -336,8 +337,10 @@ def _decode(name: str, data: bytes) -> str:
         raise ArticleFormatError(name, None, "file is UTF-16; save it as UTF-8")
     if b"\x00" in data:
         raise ArticleFormatError(name, None, "binary file (contains NUL bytes)")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]  # so error offsets below count from the text
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1

@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import annotator
 from annotator.articles.parsing import (
@@ -162,6 +164,7 @@ def test_keeping_the_trailer_is_possible():
         ("Tue, 19 Sep 2023 13:04", datetime(2023, 9, 19, 13, 4)),
         ("September 19, 2023 13:04", datetime(2023, 9, 19, 13, 4)),
         ("Sept. 19th, 2023 at 1:04 p.m.", datetime(2023, 9, 19, 13, 4)),
+        ("Sep 19, 2023 9:30am", datetime(2023, 9, 19, 9, 30)),
         ("Published: 19 September 2023 | 13:04 GMT", datetime(2023, 9, 19, 13, 4)),
         ("2023-09-19", datetime(2023, 9, 19)),
         ("2023-09-19 13:04", datetime(2023, 9, 19, 13, 4)),
@@ -376,6 +379,8 @@ def test_bad_csv_names_the_line(data, message):
     [
         ("scan.txt", b"Title\n\nCaf\xe9 society.",
          "scan.txt:3: not UTF-8 (byte 0xe9 at column 4); save it as UTF-8"),
+        ("bom.txt", b"\xef\xbb\xbfTitle\nCaf\xe9.",
+         "bom.txt:2: not UTF-8 (byte 0xe9 at column 4); save it as UTF-8"),
         ("latin1.csv", b"title,text\nA,\x93quoted\x94\n",
          "latin1.csv:2: not UTF-8 (byte 0x93 at column 3); save it as UTF-8"),
         ("utf16.txt", "Title\n\nBody.".encode("utf-16"),
@@ -443,3 +448,39 @@ def test_error_pickles_and_keeps_its_parts():
 def test_parse_dateline_refuses(text):
     with pytest.raises(ValueError, match="unparseable date"):
         parse_dateline(text)
+
+
+LINE = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
+    st.sampled_from(["", "Share it:", "Leave a Reply", "Map of the area – click to enlarge",
+                     "A caption line", "He said so.", "the wrap continues", "19 September 2023",
+                     "***", "Tusday 19 Sep", "Photo (click to enlarge)", "\t  "]),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINE, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_any_text_file_parses_consistently_or_is_refused(lines, newline):
+    data = newline.join(lines).encode()
+    try:
+        articles = parse_file("fuzz.txt", data)
+    except ArticleFormatError as error:
+        assert str(error).startswith("fuzz.txt")
+        return
+    [article] = articles
+    assert_consistent(article)
+    assert "\r" not in article.text
+    assert hash_text(article.text) == article.text_hash
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30),
+       st.text(st.characters(blacklist_categories=("Cs",)), max_size=300))  # fmt: skip
+def test_any_jsonl_record_parses_consistently_or_is_refused(title, text):
+    try:
+        articles = parse_file("fuzz.jsonl", jsonl({"title": title, "text": text}))
+    except ArticleFormatError as error:
+        assert str(error).startswith("fuzz.jsonl:1: ")
+        return
+    [article] = articles
+    assert_consistent(article)
