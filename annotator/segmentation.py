@@ -33,9 +33,10 @@ Rules, in the order they matter for news copy:
 - Ellipses: ``...``/``…`` end a sentence before a capital, four dots (``....``, ``. . . .``) too;
   a spaced three-dot ellipsis (`` . . . ``) and a bracketed one (``[...]``) never do.
 - Lists: a bullet (•, ◦, ▪, ‣, ⁃, ...) after whitespace starts a new unit; a list marker (``1.``,
-  ``2)``, ``3.)``, ``a.``, ``IV.``) at the start of a unit is not a sentence end, and on a line
-  that began with a marker the next marker in sequence (``2.`` after ``1.``, ``b.`` after
-  ``a.``) starts a new unit even without punctuation before it.
+  ``2)``, ``3.)``, ``a.``, ``B.``, ``IV.``) at the start of a unit is not a sentence end. On a
+  line that began with a number or lower-case letter marker, the next marker in sequence (``2.``
+  after ``1.``, ``b)`` after ``a)``) starts a new unit even without punctuation before it, and
+  so does a first marker (``1.``, ``a.``) right after a colon ("Demands: 1. ... 2. ...").
 """
 
 import re
@@ -75,7 +76,7 @@ _STOPS = re.compile(
     rf"|(?P<paren>(?<=\))(?={_HWS})))"
 )
 _MARKER = re.compile(r"\d{1,3}|[A-Za-z]|[IVX]{2,4}")  # 1. 2) 3.) a. B. IV.
-_FIRST_ORDINALS = (1, ord("a"), ord("A"))
+_FIRST_ORDINALS = (1, ord("a"))
 _NONSPACE = re.compile(r"\S")
 _NEXT_TOKEN = re.compile(rf"{_HWS}*+(\S{{0,{_MAX_WORD}}})")
 _SPACED_ELLIPSIS = re.compile(rf"\.(?:{_HWS}\.){{2,}}[{_C}]*+(?=\s|\Z)")
@@ -153,6 +154,7 @@ _TIME_FOLLOWERS = frozenset(
     jst eastern central mountain pacific atlantic
     """.split()
 )
+_COMPANY_SUFFIXES = frozenset("inc corp co ltd llc plc ag sa gmbh".split())
 _NOT_SENTENCE_START = frozenset(",;:%)]}&-\u2013\u2014/.\u2026'\u2019")
 
 
@@ -187,7 +189,8 @@ class _Scanner:
             elif kind == "spaced":
                 self._spaced_ellipsis(m)
             else:  # ")" followed by a space: maybe a "2)" list marker
-                self._list_marker(m.start(), ")")
+                pos = m.start()
+                self._list_marker(pos, ")", self._word_before(pos))
         self._close(len(self.text), len(self.text))
         return self.spans
 
@@ -217,8 +220,7 @@ class _Scanner:
         """The token that ends at `pos` (up to _MAX_WORD characters), or '' if none."""
         if pos == 0 or self.text[pos - 1].isspace():
             return ""
-        chunk = self.text[max(0, pos - _MAX_WORD) : pos]
-        return chunk.split()[-1]
+        return self.text[max(0, pos - _MAX_WORD) : pos].rsplit(None, 1)[-1]
 
     def _char_before(self, pos: int) -> str:
         """The last non-whitespace character of the open sentence before `pos`, or ''."""
@@ -231,13 +233,14 @@ class _Scanner:
 
     def _terminal(self, pos: int, cluster: str, end: int) -> None:
         """Handle a run of terminal punctuation (and closers) at `pos` followed by whitespace."""
-        if cluster in (".", ".)") and self._list_marker(pos, cluster):
+        word = self._word_before(pos)
+        if cluster in (".", ".)") and len(word) < 6 and self._list_marker(pos, cluster, word):
             return
-        if self._ends(pos, cluster, end):
+        if self._ends(pos, cluster, end, word):
             self._close(end, end)
 
-    def _ends(self, pos: int, cluster: str, end: int) -> bool:
-        """Decide whether the punctuation `cluster` at `pos` ends a sentence."""
+    def _ends(self, pos: int, cluster: str, end: int, word: str) -> bool:
+        """Decide whether `cluster` at `pos`, after the token `word`, ends a sentence."""
         nxt, nxt_pos = self._next_token(end)
         if not nxt:
             return True  # end of line or text: the line break closes it anyway
@@ -246,30 +249,30 @@ class _Scanner:
         marks = cluster.rstrip(_CLOSERS)
         if marks.strip("."):  # contains ? ! … or similar
             if "\u2026" in marks and "?" not in marks and "!" not in marks:
-                return self._ellipsis_ends(pos, marks, nxt)
+                return self._ellipsis_ends(word, nxt)
             if cluster[-1] in _CLOSERS and _is_attribution(self.text, nxt_pos, nxt):
+                return False
+            if nxt.rstrip(".,").lower() in _COMPANY_SUFFIXES:  # "Yahoo! Inc."
                 return False
             return _starts_sentence(nxt)
         if len(marks) > 1:
-            return self._ellipsis_ends(pos, marks, nxt)
+            return self._ellipsis_ends(word, nxt)
         if nxt[0] == ".":  # "compounds. . . . The": the spaced ellipsis opens the next one
             m = _SPACED_ELLIPSIS.match(self.text, nxt_pos)
             if m:
                 nxt, nxt_pos = self._next_token(m.end())
                 if not nxt:
                     return False  # "complex. . . .": the trailing ellipsis stays with it
-        return self._period_ends(pos, nxt)
+        return self._period_ends(pos, word, nxt)
 
-    def _ellipsis_ends(self, pos: int, marks: str, nxt: str) -> bool:
-        """Decide for an attached ellipsis ("...", "....", "…"): break before a capital."""
-        word = self._word_before(pos)
+    def _ellipsis_ends(self, word: str, nxt: str) -> bool:
+        """Decide for an attached ellipsis ("...", "....", "…") after `word`."""
         if word.endswith(("[", "(")):  # "[...]" marks an omission inside a quotation
             return False
         return _starts_sentence(nxt)
 
-    def _period_ends(self, pos: int, nxt: str) -> bool:
-        """Decide whether a single period after the word ending at `pos` ends a sentence."""
-        raw = self._word_before(pos)
+    def _period_ends(self, pos: int, raw: str, nxt: str) -> bool:
+        """Decide whether a single period after the token `raw` (ending at `pos`) ends one."""
         word = raw.lstrip(_OPENERS)
         if not word or len(raw) >= _MAX_WORD:
             return _starts_sentence(nxt)
@@ -311,14 +314,14 @@ class _Scanner:
         if not nxt or _starts_sentence(nxt):
             self._close(m.end(), m.end())
 
-    def _list_marker(self, pos: int, style: str) -> bool:
+    def _list_marker(self, pos: int, style: str, word: str) -> bool:
         """Handle a list marker ending at `pos` ("1." "2)" "3.)" "b."); False if it is not one.
 
         A marker at the start of a unit opens a list item; on a line that began with a marker,
         the next marker in sequence starts a new unit.
         """
         text = self.text
-        word = self._word_before(pos).lstrip(_BULLETS)
+        word = word.lstrip(_BULLETS)
         if not _MARKER.fullmatch(word):
             return False
         nxt, _ = self._next_token(pos + len(style))
@@ -326,7 +329,7 @@ class _Scanner:
             return False
         word_start = pos - len(word)
         if self.start == word_start or (
-            self.start < word_start
+            word_start - self.start <= 4  # bounded, so long bullet runs are not rescanned
             and _BULLETS_ONLY.fullmatch(text, self.start, word_start) is not None
         ):
             self.marker = _marker_key(word, style)
@@ -348,12 +351,12 @@ class _Scanner:
 
 
 def _marker_key(value: str, style: str) -> tuple[str, str, int] | None:
-    """(kind, style, ordinal) of a list marker, or None for roman numerals."""
+    """(kind, style, ordinal) of a list marker that can continue inline, else None."""
     if value.isdigit():
         return ("1", style, int(value))
-    if len(value) == 1:
-        return ("a" if value.islower() else "A", style, ord(value))
-    return None
+    if value.islower():
+        return ("a", style, ord(value))
+    return None  # "A." "IV.": more often initials or names than inline list markers
 
 
 # --- word tests ------------------------------------------------------------------------------

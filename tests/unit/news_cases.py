@@ -196,6 +196,10 @@ NEWS_CASES: list[tuple[str, list[str]]] = [
         "The memo was drafted by John F. Kennedy's advisers in 1961.",
         ["The memo was drafted by John F. Kennedy's advisers in 1961."],
     ),
+    (
+        "The report was written by A. J. Smith and B. Jones of the Brookings Institution.",
+        ["The report was written by A. J. Smith and B. Jones of the Brookings Institution."],
+    ),
     # --- quotations --------------------------------------------------------------------------
     (
         "“We will not back down,” the minister said. “The operation will continue until its "
@@ -260,6 +264,14 @@ NEWS_CASES: list[tuple[str, list[str]]] = [
         "Will the ceasefire hold? Diplomats are not sure. Why would they be?",
         ["Will the ceasefire hold?", "Diplomats are not sure.", "Why would they be?"],
     ),
+    (
+        "Asked whether he would resign, he said “No.” Then he walked out.",
+        ["Asked whether he would resign, he said “No.”", "Then he walked out."],
+    ),
+    (
+        "“Stop!” Police fired tear gas into the crowd moments later.",
+        ["“Stop!”", "Police fired tear gas into the crowd moments later."],
+    ),
     # --- parentheses and dashes ----------------------------------------------------------------
     (
         "The Organization of the Petroleum Exporting Countries (OPEC) agreed to cut output. "
@@ -277,6 +289,10 @@ NEWS_CASES: list[tuple[str, list[str]]] = [
             "(Its headquarters are in Austin.)",
             "Shares fell.",
         ],
+    ),
+    (
+        "The bill (H.R. 2) passed the House. It now goes to the Senate.",
+        ["The bill (H.R. 2) passed the House.", "It now goes to the Senate."],
     ),
     (
         "The offensive — the largest since 2020 — began at dawn. Residents fled to shelters.",

@@ -1,5 +1,7 @@
 """Sentence segmentation: Golden Rules, news copy, and the span invariants."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +14,9 @@ try:  # tests/unit is a plain directory today; keep working if it becomes a pack
 except ImportError:
     from golden_rules_en import GOLDEN_RULES_EN
     from news_cases import NEWS_CASES
+
+
+SAMPLE_NAME = "azerbaijan-offensive-2023-09-19.txt"
 
 
 def sentences(text: str) -> list[str]:
@@ -99,6 +104,23 @@ def test_segmenting_lines_separately_gives_the_same_spans():
         expected += [Span(offset + s, offset + e) for s, e in split_sentences(line)]
         offset += len(line)
     assert split_sentences(text) == expected
+
+
+def test_sample_article_units():
+    sample = Path(__file__).resolve().parents[2] / "annotator/samples" / SAMPLE_NAME
+    text = sample.read_text(encoding="utf-8")
+    units = sentences(text)
+    assert len(units) == 25
+    assert units[:2] == [
+        "Azerbaijan Launches New Offensive In Nagorno-Karabakh (Video)",
+        "Tuesday 19 September 2023 - 13:04",
+    ]
+    assert units[-3:] == [
+        "Leave a Reply",
+        "Your email address will not be published.",
+        "Required fields are marked *",
+    ]
+    check_invariants(text)
 
 
 def test_no_split_inside_urls_emails_and_numbers():
