@@ -1,1 +1,132 @@
-"""Reviewer workspace views (the reviewer workspace issue fills this in)."""
+"""The reviewer workspace: the annotation page, label saves, sources, submit and reopen."""
+
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from annotator.annotations import bp, services
+from annotator.annotations.forms import SourceForm, parse_label_button, parse_label_payload
+from annotator.annotations.models import LABELS
+from annotator.annotations.services import NOT_ACTIVE_REASONS, WorkspaceError
+from annotator.queues import services as queue_services
+from annotator.security import wants_json
+
+
+@bp.errorhandler(WorkspaceError)
+def _workspace_error(error: WorkspaceError):
+    """Answer a refused action with its reason, as JSON or as the error page."""
+    names = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+    name = names.get(error.status, "Error")
+    if wants_json():
+        return jsonify(error=name, reason=error.reason, status=error.status), error.status
+    return render_template("errors/error.html", code=error.status, name=name,
+                           reason=error.reason), error.status
+
+
+def _unit_url(assignment_id: int, unit_id: int | None) -> str:
+    """Return the annotation page, scrolled to a unit (or to the top)."""
+    anchor = f"u{unit_id}" if unit_id else None
+    return url_for("annotations.annotate", assignment_id=assignment_id, _anchor=anchor)
+
+
+@bp.route("/guidelines")
+def guidelines():
+    """Show the labelling guidelines with examples from the sample article."""
+    return render_template("annotations/guidelines.html", labels=LABELS)
+
+
+@bp.route("/<int:assignment_id>")
+def annotate(assignment_id: int):
+    """Show an article's units with the reviewer's labels and sources."""
+    workspace = services.load_workspace(assignment_id, current_user)
+    return render_template("annotations/annotate.html", ws=workspace, labels=LABELS,
+                           source_form=SourceForm(),
+                           read_only_reason=NOT_ACTIVE_REASONS.get(workspace.assignment.status))
+
+
+@bp.route("/<int:assignment_id>/labels", methods=["POST"])
+def save_label(assignment_id: int):
+    """Save one label: JSON from the page's script, or a label button's plain form post."""
+    if request.is_json:
+        unit_id, label = parse_label_payload(request.get_json(silent=True))
+        result = services.save_label(assignment_id, current_user, unit_id, label)
+        return jsonify(unit_id=result.unit_id, label=result.label, changed=result.changed)
+    unit_id, label = parse_label_button(request.form.get("set"))
+    services.save_label(assignment_id, current_user, unit_id, label)
+    target = services.next_unlabelled(assignment_id, unit_id)
+    return redirect(_unit_url(assignment_id, target or unit_id))
+
+
+@bp.route("/<int:assignment_id>/submit", methods=["POST"])
+def submit(assignment_id: int):
+    """Submit the article: every unit must have a label; it is read-only afterwards."""
+    services.submit_assignment(assignment_id, current_user)
+    flash("Submitted. Thank you: this article is now read-only.", "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/<int:assignment_id>/reopen", methods=["POST"])
+def reopen(assignment_id: int):
+    """Reopen a submitted article so its reviewer can change it again (leads, admins)."""
+    assignment = services.reopen_assignment(assignment_id, current_user)
+    flash(f"Reopened for {assignment.reviewer.label}.", "success")
+    return redirect(url_for("annotations.annotate", assignment_id=assignment_id))
+
+
+def _source_page(assignment_id: int, form: SourceForm, source_id: int | None = None,
+                 status: int = 200):
+    """Render the stand-alone source form (the no-script path, and error messages)."""
+    workspace = services.load_workspace(assignment_id, current_user)
+    if not workspace.editable:
+        reason = NOT_ACTIVE_REASONS.get(workspace.assignment.status, "This article is read-only.")
+        raise WorkspaceError(409, reason)
+    return render_template("annotations/source_form.html", ws=workspace, form=form,
+                           source_id=source_id), status
+
+
+@bp.route("/<int:assignment_id>/sources/new", methods=["GET", "POST"])
+def new_source(assignment_id: int):
+    """Link a new source to a sentence."""
+    form = SourceForm()
+    if form.validate_on_submit():
+        link = services.add_source(assignment_id, current_user, form.to_input())
+        flash(f"Source from {link.domain} added.", "success")
+        return redirect(_unit_url(assignment_id, link.unit_id))
+    if request.method == "GET":
+        form.unit_id.data = request.args.get("unit", type=int)
+    return _source_page(assignment_id, form, status=400 if form.errors else 200)
+
+
+@bp.route("/<int:assignment_id>/sources/<int:source_id>", methods=["GET", "POST"])
+def edit_source(assignment_id: int, source_id: int):
+    """Change a source's URL, stance, title or note."""
+    link = services.get_source(assignment_id, source_id, current_user)
+    form = SourceForm(obj=link)
+    if form.validate_on_submit():
+        link = services.update_source(assignment_id, source_id, current_user, form.to_input())
+        flash(f"Source from {link.domain} saved.", "success")
+        return redirect(_unit_url(assignment_id, link.unit_id))
+    return _source_page(assignment_id, form, source_id, status=400 if form.errors else 200)
+
+
+@bp.route("/<int:assignment_id>/sources/<int:source_id>/remove", methods=["POST"])
+def remove_source(assignment_id: int, source_id: int):
+    """Remove a source."""
+    unit_id = services.remove_source(assignment_id, source_id, current_user)
+    flash("Source removed.", "success")
+    return redirect(_unit_url(assignment_id, unit_id))
+
+
+@bp.route("/queues/<int:queue_id>/next", methods=["POST"])
+def start(queue_id: int):
+    """Resume the reviewer's article in a queue, or hand them the next one."""
+    try:
+        assignment = queue_services.take_next(current_user, queue_id)
+    except queue_services.NotInPool as exc:
+        raise WorkspaceError(403, str(exc)) from exc
+    if assignment is None:
+        flash("Nothing left for you in this queue right now: every article has its reviewers "
+              "or you have already had it. Thank you!", "info")
+        return redirect(url_for("main.home"))
+    return redirect(url_for("annotations.annotate", assignment_id=assignment.id))

@@ -1,0 +1,363 @@
+"""The reviewer workspace's reads and writes: labels, sources, submit and reopen.
+
+Every write is one transaction, taken as a write transaction up front (BEGIN IMMEDIATE on
+SQLite, the assignment row locked FOR UPDATE on PostgreSQL), so two tabs saving at once
+cannot interleave and the history always chains old -> new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, delete, func, insert, select, update
+
+from annotator.annotations.models import LABELS, STANCES, Annotation, AnnotationHistory, SourceLink
+from annotator.articles.models import Article, Unit
+from annotator.extensions import begin_write, db
+from annotator.queues import services as queue_services
+from annotator.queues.models import Assignment, Queue
+from annotator.sanitize import clean_note, clean_plain
+from annotator.timeutil import utcnow
+from annotator.urls import normalise_url, registered_domain
+
+TITLE_MAX_CHARS = 300  # SourceLink.title
+
+# Why an assignment that is not active cannot be changed, in the reviewer's words.
+NOT_ACTIVE_REASONS = {
+    "submitted": "This article is submitted and read-only; a lead can reopen it.",
+    "expired": "Your hold on this article expired and it went back to the queue; "
+    "your labels are kept, but they can no longer be changed.",
+    "revoked": "An admin took this article back; your labels are kept but read-only.",
+    "skipped": "You skipped this article; it is read-only.",
+}
+
+
+class WorkspaceError(Exception):
+    """A refused workspace action: an HTTP status and a reason that is safe to show."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass
+class Workspace:
+    """Everything the annotation page shows for one assignment."""
+
+    assignment: Assignment
+    article: Article
+    units: list  # rows of (id, position, kind, text), in order
+    labels: dict[int, str]
+    sources: dict[int, list[SourceLink]] = field(default_factory=dict)
+    outlet_domain: str | None = None
+    editable: bool = False
+
+    @property
+    def labelled(self) -> int:
+        return len(self.labels)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.labels) == len(self.units)
+
+
+@dataclass
+class SaveResult:
+    unit_id: int
+    label: str
+    changed: bool
+
+
+def get_assignment(assignment_id: int, user) -> Assignment:
+    """Return the assignment if the user may see it, else raise 404 or 403."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise WorkspaceError(404, "There is no such assignment.")
+    if not assignment.can_view(user):
+        raise WorkspaceError(403, "You can only open your own assignments.")
+    return assignment
+
+
+def load_workspace(assignment_id: int, user) -> Workspace:
+    """Read one assignment's article, units, labels and sources for display."""
+    assignment = get_assignment(assignment_id, user)
+    article = db.session.get(Article, assignment.article_id)
+    units = db.session.execute(
+        select(Unit.id, Unit.position, Unit.kind, Unit.text)
+        .where(Unit.article_id == article.id)
+        .order_by(Unit.position)
+    ).all()
+    labels = dict(
+        db.session.execute(
+            select(Annotation.unit_id, Annotation.label).where(
+                Annotation.assignment_id == assignment.id
+            )
+        ).all()
+    )
+    sources: dict[int, list[SourceLink]] = {}
+    for link in db.session.scalars(
+        select(SourceLink).where(SourceLink.assignment_id == assignment.id).order_by(SourceLink.id)
+    ):
+        sources.setdefault(link.unit_id, []).append(link)
+    return Workspace(
+        assignment=assignment,
+        article=article,
+        units=units,
+        labels=labels,
+        sources=sources,
+        outlet_domain=outlet_domain(article),
+        editable=assignment.can_edit(user),
+    )
+
+
+def outlet_domain(article: Article) -> str | None:
+    """Return the registered domain of the article's outlet, falling back to its URL's."""
+    if article.outlet is not None and article.outlet.domain:
+        return article.outlet.domain
+    return registered_domain(article.url) if article.url else None
+
+
+def _start_write() -> None:
+    """End the read the request already did (loading the user), then begin a write.
+
+    A SQLite transaction that read first cannot always be upgraded to a write, so a write
+    transaction must be the first thing of its transaction (see begin_write).
+    """
+    if db.session().in_transaction():
+        db.session.commit()
+    begin_write()
+
+
+def _lock_editable(assignment_id: int, user_id: int) -> Assignment:
+    """Begin the write, lock the assignment and return it if the user may change it."""
+    _start_write()
+    assignment = db.session.get(Assignment, assignment_id, with_for_update=True,
+                                populate_existing=True)
+    if assignment is None:
+        raise WorkspaceError(404, "There is no such assignment.")
+    if assignment.reviewer_id != user_id:
+        # The same answer for leads: they read every assignment but change none.
+        raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
+    if assignment.status != "active":
+        raise WorkspaceError(
+            409, NOT_ACTIVE_REASONS.get(assignment.status, "This article is read-only."))
+    return assignment
+
+
+def _renew_lease(assignment: Assignment) -> None:
+    """Extend the reviewer's hold on the article: any save shows they are still at work."""
+    if not queue_services.renew_lease(assignment):
+        raise WorkspaceError(409, NOT_ACTIVE_REASONS["expired"])
+
+
+def save_label(assignment_id: int, user, unit_id: int, label: str) -> SaveResult:
+    """Set one unit's label, record the change in the history and renew the lease."""
+    if label not in LABELS:
+        raise WorkspaceError(400, f"Unknown label {label!r}; use one of: {', '.join(LABELS)}.")
+    try:
+        assignment = _lock_editable(assignment_id, user.id)
+        current = db.session.execute(
+            select(Unit.id, Annotation.id.label("annotation_id"), Annotation.label)
+            .outerjoin(Annotation, and_(Annotation.unit_id == Unit.id,
+                                        Annotation.assignment_id == assignment_id))
+            .where(Unit.id == unit_id, Unit.article_id == assignment.article_id)
+        ).first()
+        if current is None:
+            raise WorkspaceError(400, "That sentence is not part of this article.")
+        now = utcnow()
+        changed = current.label != label
+        if changed:
+            if current.annotation_id is None:
+                db.session.execute(insert(Annotation).values(
+                    assignment_id=assignment_id, unit_id=unit_id, label=label,
+                    created_at=now, updated_at=now))
+            else:
+                db.session.execute(update(Annotation)
+                                   .where(Annotation.id == current.annotation_id)
+                                   .values(label=label, updated_at=now))
+            db.session.execute(insert(AnnotationHistory).values(
+                assignment_id=assignment_id, unit_id=unit_id, user_id=assignment.reviewer_id,
+                old_label=current.label, new_label=label, changed_at=now))
+        _renew_lease(assignment)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return SaveResult(unit_id=unit_id, label=label, changed=changed)
+
+
+def next_unlabelled(assignment_id: int, after_unit_id: int) -> int | None:
+    """Return the id of the first unlabelled unit after a unit, wrapping round."""
+    after = db.session.get(Unit, after_unit_id)
+    labelled = select(Annotation.unit_id).where(Annotation.assignment_id == assignment_id)
+    rows = db.session.execute(
+        select(Unit.id, Unit.position)
+        .where(Unit.article_id == after.article_id, Unit.id.not_in(labelled))
+        .order_by(Unit.position)
+    ).all()
+    later = [r.id for r in rows if r.position > after.position]
+    return (later or [r.id for r in rows] or [None])[0]
+
+
+def submit_assignment(assignment_id: int, user) -> Assignment:
+    """Submit a fully labelled assignment; from now on it is read-only for its reviewer.
+
+    The one place this transition happens: hooks that must follow a submission (agreement
+    statistics) belong here.
+    """
+    try:
+        assignment = _lock_editable(assignment_id, user.id)
+        total = db.session.scalar(
+            select(func.count()).where(Unit.article_id == assignment.article_id))
+        labelled = db.session.scalar(
+            select(func.count()).where(Annotation.assignment_id == assignment_id))
+        if labelled < total:
+            missing = total - labelled
+            raise WorkspaceError(409, f"{missing} sentence{'s' if missing != 1 else ''} "
+                                      f"still need{'s' if missing == 1 else ''} a label.")
+        queue_services.mark_submitted(assignment)
+        db.session.commit()
+    except queue_services.AssignmentStateError as exc:
+        db.session.rollback()
+        raise WorkspaceError(409, str(exc)) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    return db.session.get(Assignment, assignment_id)
+
+
+def reopen_assignment(assignment_id: int, user) -> Assignment:
+    """Let the reviewer change a submitted assignment again (leads and admins only).
+
+    The one place this transition happens: hooks that must follow a reopening (agreement
+    statistics) belong here.
+    """
+    if not user.has_role("lead"):
+        raise WorkspaceError(403, "Only a lead or an admin can reopen a submitted article.")
+    try:
+        _start_write()
+        assignment = db.session.get(Assignment, assignment_id, with_for_update=True,
+                                    populate_existing=True)
+        if assignment is None:
+            raise WorkspaceError(404, "There is no such assignment.")
+        if assignment.status != "submitted":
+            raise WorkspaceError(409, "Only a submitted article can be reopened.")
+        queue_services.reopen(assignment, user)
+        db.session.commit()
+    except queue_services.AssignmentStateError as exc:
+        db.session.rollback()
+        raise WorkspaceError(409, str(exc)) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    return db.session.get(Assignment, assignment_id)
+
+
+@dataclass
+class SourceInput:
+    """A source as the reviewer typed it; the service normalises and sanitises it."""
+
+    unit_id: int
+    url: str
+    stance: str
+    title: str = ""
+    note: str = ""
+
+
+def _source_values(data: SourceInput) -> dict:
+    """Return the stored columns for a source, or raise 400 with the reason."""
+    if data.stance not in STANCES:
+        raise WorkspaceError(400, f"Unknown stance {data.stance!r}; use one of: "
+                                  f"{', '.join(STANCES)}.")
+    try:
+        url = normalise_url(data.url)
+    except ValueError as exc:
+        raise WorkspaceError(400, f"That URL cannot be used: {exc}.") from exc
+    host = url.split("://", 1)[1].split("/", 1)[0]
+    title = clean_plain(data.title or "")[:TITLE_MAX_CHARS] or None
+    note = clean_note(data.note or "") or None
+    return {"url": url, "domain": registered_domain(url) or host, "stance": data.stance,
+            "title": title, "note": note}
+
+
+def _check_unit(article_id: int, unit_id: int) -> None:
+    found = db.session.scalar(
+        select(Unit.id).where(Unit.id == unit_id, Unit.article_id == article_id))
+    if found is None:
+        raise WorkspaceError(400, "That sentence is not part of this article.")
+
+
+def add_source(assignment_id: int, user, data: SourceInput) -> SourceLink:
+    """Link a source to one unit of the reviewer's active assignment."""
+    values = _source_values(data)
+    try:
+        assignment = _lock_editable(assignment_id, user.id)
+        _check_unit(assignment.article_id, data.unit_id)
+        link = SourceLink(assignment_id=assignment_id, unit_id=data.unit_id, **values)
+        db.session.add(link)
+        _renew_lease(assignment)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return link
+
+
+def get_source(assignment_id: int, source_id: int, user) -> SourceLink:
+    """Return a source of an assignment the user may see, else raise 404 or 403."""
+    get_assignment(assignment_id, user)
+    link = db.session.get(SourceLink, source_id)
+    if link is None or link.assignment_id != assignment_id:
+        raise WorkspaceError(404, "There is no such source.")
+    return link
+
+
+def update_source(assignment_id: int, source_id: int, user, data: SourceInput) -> SourceLink:
+    """Change a source's URL, stance, title or note (and the unit it belongs to)."""
+    values = _source_values(data)
+    try:
+        assignment = _lock_editable(assignment_id, user.id)
+        _check_unit(assignment.article_id, data.unit_id)
+        link = db.session.get(SourceLink, source_id)
+        if link is None or link.assignment_id != assignment_id:
+            raise WorkspaceError(404, "There is no such source.")
+        link.unit_id = data.unit_id
+        for name, value in values.items():
+            setattr(link, name, value)
+        _renew_lease(assignment)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return link
+
+
+def remove_source(assignment_id: int, source_id: int, user) -> int:
+    """Delete a source; return the unit it belonged to."""
+    try:
+        assignment = _lock_editable(assignment_id, user.id)
+        unit_id = db.session.scalar(
+            select(SourceLink.unit_id).where(SourceLink.id == source_id,
+                                             SourceLink.assignment_id == assignment_id))
+        if unit_id is None:
+            raise WorkspaceError(404, "There is no such source.")
+        db.session.execute(delete(SourceLink).where(SourceLink.id == source_id))
+        _renew_lease(assignment)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return unit_id
+
+
+def recent_submissions(user, limit: int = 10) -> list:
+    """Return the user's latest submitted assignments as (id, title, queue, submitted_at) rows."""
+    return db.session.execute(
+        select(Assignment.id, Article.title, Queue.name.label("queue"), Assignment.submitted_at)
+        .join(Article, Article.id == Assignment.article_id)
+        .join(Queue, Queue.id == Assignment.queue_id)
+        .where(Assignment.reviewer_id == user.id, Assignment.status == "submitted")
+        .order_by(Assignment.submitted_at.desc(), Assignment.id.desc())
+        .limit(limit)
+    ).all()
