@@ -1,16 +1,22 @@
 """Home page and health check."""
 
 from flask import jsonify, render_template
+from flask_login import current_user
 from sqlalchemy import text
 
+from annotator.annotations.services import recent_submissions
 from annotator.extensions import db
 from annotator.main import bp
+from annotator.queues.services import reviewer_queues
 
 
 @bp.route("/")
 def home():
-    """Show the home page for the user's role."""
-    return render_template("main/home.html")
+    """Show the home page for the user's role: a reviewer's queues and what they submitted."""
+    if current_user.role != "reviewer":
+        return render_template("main/home.html")
+    return render_template("main/home.html", queues=reviewer_queues(current_user),
+                           submitted=recent_submissions(current_user))
 
 
 @bp.route("/health")
