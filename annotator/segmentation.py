@@ -115,7 +115,7 @@ _ABBREVIATIONS: dict[str, int] = {
     **_table(
         _AMBIGUOUS,
         "inc corp co cos ltd llc plc bros assn assoc dept depts univ inst intl natl govt "
-        "jr sr esq etc al ave blvd rd st sts hwy mt ft pl sq ln ct pkwy ste apt bldg "
+        "jr sr esq al ave blvd rd st sts hwy mt ft pl sq ln ct pkwy ste apt bldg "
         "lb lbs oz yr yrs mo mos hr hrs min mins sec secs gal qt pt",
     ),
     **_table(_NEVER, "e.g i.e cf viz vs v approx esp incl excl resp"),

@@ -71,6 +71,17 @@ NEWS_CASES: list[tuple[str, list[str]]] = [
         "Mt. Everest's summit was closed for the season. Climbers were told to descend.",
         ["Mt. Everest's summit was closed for the season.", "Climbers were told to descend."],
     ),
+    (
+        "The shelter needs blankets, water, medicine, etc. Donations can be dropped off daily.",
+        [
+            "The shelter needs blankets, water, medicine, etc.",
+            "Donations can be dropped off daily.",
+        ],
+    ),
+    (
+        "Volunteers brought tents, stoves, etc., to the border crossing.",
+        ["Volunteers brought tents, stoves, etc., to the border crossing."],
+    ),
     # --- countries and places ----------------------------------------------------------------
     (
         "The U.S. and the U.K. issued a joint statement on Monday. It called for an immediate "
@@ -271,6 +282,10 @@ NEWS_CASES: list[tuple[str, list[str]]] = [
     (
         "“Stop!” Police fired tear gas into the crowd moments later.",
         ["“Stop!”", "Police fired tear gas into the crowd moments later."],
+    ),
+    (
+        "The crowd shouted 'Shame!' Police moved in minutes later.",
+        ["The crowd shouted 'Shame!'", "Police moved in minutes later."],
     ),
     # --- parentheses and dashes ----------------------------------------------------------------
     (
