@@ -64,6 +64,8 @@ _T = re.escape(_TERMINALS)
 _C = re.escape(_CLOSERS)
 _B = re.escape(_BULLETS)
 
+_SPACED = rf"(?:{_HWS}\.){{2,}}[{_C}]*+(?=\s|\Z)"  # ". . ." after its first dot
+
 # Every stop begins with one of a few rare characters, so `re` skips ahead to them quickly; the
 # alternatives then look behind/ahead a bounded distance and use possessive quantifiers, so each
 # character is examined a bounded number of times (no backtracking blow-up, no rescans).
@@ -71,7 +73,7 @@ _STOPS = re.compile(
     rf"[{re.escape(_LINE_BREAKS)}{_T}{_B})]"
     rf"(?:(?P<nl>(?<=\r)\n?|(?<=[{re.escape(_LINE_BREAKS)}]))"
     rf"|(?P<bullet>(?<=(?<!\S)[{_B}])(?![{_B}]))"
-    rf"|(?P<spaced>(?<=(?<!\S)\.)(?:{_HWS}\.){{2,}}[{_C}]*+(?=\s|\Z))"
+    rf"|(?P<spaced>(?<=(?<!\S)\.){_SPACED})"
     rf"|(?P<term>(?<=[{_T}])(?<![{_T}][{_T}])[{_T}]*+[{_C}]*+(?=\s|\Z))"
     rf"|(?P<paren>(?<=\))(?={_HWS})))"
 )
@@ -79,7 +81,7 @@ _MARKER = re.compile(r"\d{1,3}|[A-Za-z]|[IVX]{2,4}")  # 1. 2) 3.) a. B. IV.
 _FIRST_ORDINALS = (1, ord("a"))
 _NONSPACE = re.compile(r"\S")
 _NEXT_TOKEN = re.compile(rf"{_HWS}*+(\S{{0,{_MAX_WORD}}})")
-_SPACED_ELLIPSIS = re.compile(rf"\.(?:{_HWS}\.){{2,}}[{_C}]*+(?=\s|\Z)")
+_SPACED_ELLIPSIS = re.compile(rf"\.{_SPACED}")
 _LEADING_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 _ACRONYM = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")
 _BULLETS_ONLY = re.compile(rf"[\s{_B}]*+")
