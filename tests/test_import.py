@@ -54,7 +54,9 @@ def test_reimport_adds_nothing_and_says_so(runner, tmp_path):
     result = runner.invoke(args=["import-articles", str(copy), "--outlet", "Other"])
     assert result.exit_code == 0, result.output
     assert "1 already imported, skipped" in result.output
+    assert "Nothing new" in result.output
     assert article_count() == 1
+    assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 1
     assert db.session.scalar(select(func.count()).select_from(Outlet)) == 1
 
 

@@ -37,7 +37,7 @@ class FileReport:
 
 @dataclass
 class ImportReport:
-    batch_id: int
+    batch_id: int | None
     files: list[FileReport]
 
     @property
@@ -113,8 +113,13 @@ def import_sources(
     batch.imported = sum(r.imported for r in reports)
     batch.duplicates = sum(r.duplicates for r in reports)
     batch.failed_files = sum(1 for r in reports if not r.ok)
+    batch_id: int | None = batch.id
+    if not batch.imported and not batch.failed_files:
+        # A run that changed nothing (say, `make run` again) leaves no trace.
+        db.session.delete(batch)
+        batch_id = None
     db.session.commit()
-    return ImportReport(batch.id, reports)
+    return ImportReport(batch_id, reports)
 
 
 def import_paths(paths: Iterable[str], **kwargs) -> ImportReport:
