@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import difflib
 import hashlib
 import io
 import json
@@ -28,10 +27,18 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import PurePath
 from typing import Literal
 
+from annotator.articles.cleaning import (  # noqa: F401  (re-exported constants)
+    BOILERPLATE,
+    CAPTION_MAX_CHARS,
+    TRAILERS,
+    body_blocks,
+    clean_line,
+)
+from annotator.articles.datelines import looks_like_dateline, naive_utc, parse_dateline
 from annotator.segmentation import split_sentences
 from annotator.urls import normalise_url
 
@@ -52,100 +59,12 @@ MAX_BYTES = 10 * 1024 * 1024
 # A first line longer than this is a paragraph, not a headline (Article.title holds 500).
 TITLE_MAX_CHARS = 300
 OUTLET_MAX_CHARS = 200  # Outlet.name
-# Unpunctuated lines up to this length inside the body are image captions; longer ones are
-# paragraphs that merely lack a full stop.
-CAPTION_MAX_CHARS = 150
-
-# Share bars, comment forms and "more from us" blocks that scraped articles drag along.
-# Matched against a whole stripped line, case-insensitively, so a real sentence that merely
-# mentions "share" or "comment" is never dropped. None of these ever becomes a unit.
-BOILERPLATE = (
-    r"share (it|this|this (article|story|post)|on \w+)\s*:?",
-    r"leave a (reply|comment)",
-    r"\d* ?(comments?|responses?)\s*:?",
-    r"(post|add|view|show) (a )?comments?",
-    r"your email address will not be published\.?( required fields are marked \*)?",
-    r"required fields are marked \*",
-    r"save my name,? email,? and website in this browser for the next time i comment\.?",
-    r"(name|email|website|comment) ?\*",
-    r"click to (share|email|print|tweet)\b.*",
-    r"\(?opens in (a )?new window\)?",
-    r"(related|similar|recommended|popular) (posts|articles|stories|news)\s*:?",
-    r"(you (may|might) also like|more from \w+( \w+)?|read (more|also)|see also)\s*(:.*|\.*)",
-    r"like this\s*:?",
-    r"(like|loading)(\.{3}|…)?( (like|loading)(\.{3}|…)?)*",
-    r"be the first to like this\.?",
-    r"advertisement|advertising|sponsored( content)?|ad",
-    r"(subscribe|sign up) (to|for) (our|the) newsletter\b.*",
-    r"follow us on \w+.*",
-    r"post navigation|(previous|next) (post|article)\s*:?.*",
-    r"(tags?|categories)\s*:[^.!?]*|(filed under|posted in)\b[^.!?]*",
-    # A bare share bar: "Facebook | Twitter | WhatsApp | Email".
-    r"((facebook|twitter|x|whatsapp|telegram|linkedin|reddit|pinterest|email|e-mail|print"
-    r"|tweet|share|copy link)\s*[|,/·•]?\s*)+",
-)
-# Where one of these appears after the article has started, the rest of the file is
-# comments and link lists (the sample ends "Share it: / Leave a Reply / Your email ...").
-TRAILERS = (
-    r"share (it|this|this (article|story|post))\s*:?",
-    r"leave a (reply|comment)",
-    r"\d* ?comments?\s*:?",
-    r"(related|similar|recommended) (posts|articles|stories)\s*:?",
-    r"you (may|might) also like\s*:?",
-    r"like this\s*:?",
-    r"post navigation",
-)
-# Longer lines are article text; skipping the big alternation for them keeps parsing fast.
-BOILERPLATE_MAX_CHARS = 200
-_BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE), re.IGNORECASE)
-_TRAILER = re.compile("|".join(f"(?:{p})" for p in TRAILERS), re.IGNORECASE)
-# "Military situation in Karabakh – click to view full size", "Map (click to enlarge)".
-_CAPTION_TAIL = re.compile(
-    r"(?:\s+[-–—|:]\s*|\s*[(\[]|^)\s*(?:click|tap)(?: (?:here|on (?:the )?(?:image|photo)))?"
-    r"(?: to)? (?:view|enlarge|zoom|expand|open|see)(?: (?:in )?(?:full[- ]?size|full screen"
-    r"|larger|large|bigger|the image|image|photo|original))?[)\]]?\.?\s*$",
-    re.IGNORECASE,
-)
-_SENTENCE_END = ".!?…:;"
-# Words a sentence cannot end on: a line ending in one was wrapped mid-sentence.
-_WRAP_WORDS = frozenset(
-    "a an the of in on at to for from by with and or but nor as that which who whose whom is are"
-    " was were be been being has have had will would could should can may might must its their"
-    " his her our your my this these those than into onto over under about after before between"
-    " during against through".split()
-)
-_CLOSERS = "\"'”’»)]*"
-
 # C0/C1 controls (tab kept for whitespace collapsing), bidi overrides, zero-width space, BOM.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
-_HSPACE = re.compile(r"[^\S\n]+")
 # Line numbers in messages count \n, \r\n and \r, as editors do. Inside article text the
 # other Unicode line breaks (form feed, U+2028 ...) break lines too, as they do for
 # segmentation; turning them into \n keeps a unit from ever spanning one.
 _NEWLINES = re.compile(r"\r\n?")
-_LINE_BREAKS = re.compile(r"\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
-
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_DATE_WORDS = {
-    *_MONTHS, *(m[:3] for m in _MONTHS), "sept",
-    *_WEEKDAYS, *(d[:3] for d in _WEEKDAYS), "tues", "thur", "thurs",
-}  # fmt: skip
-_WEEKDAY_INDEX = {
-    **{d: i for i, d in enumerate(_WEEKDAYS)},
-    **{d[:3]: i for i, d in enumerate(_WEEKDAYS)},
-    "tues": 1, "thur": 3, "thurs": 3,
-}  # fmt: skip
-# Words a dateline may carry around the date itself.
-_DATE_FILLERS = {"at", "on", "am", "pm", "a", "p", "m", "utc", "gmt", "z", "t", "st", "nd", "rd",
-                 "th", "published", "posted", "updated", "last"}  # fmt: skip
-# Day-first with dots is unambiguous in practice; 09/10/2023 is not, so slashes need a year first.
-_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y/%m/%d", "%d.%m.%Y")
-_TIME_FORMATS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M%p", " %I:%M:%S %p", " %I %p")
-
 
 class ArticleFormatError(ValueError):
     """A file that cannot be imported; str() reads "name:line: message"."""
@@ -247,74 +166,6 @@ def hash_text(text: str) -> str:
     return hashlib.sha256("\n".join(line.rstrip() for line in lines).encode()).hexdigest()
 
 
-def parse_dateline(value: str) -> datetime:
-    """Parse a dateline such as "Tuesday 19 September 2023 - 13:04"; ValueError if unparseable."""
-    value = value.strip()
-    try:
-        return _naive_utc(datetime.fromisoformat(value))
-    except ValueError:
-        pass
-    text = re.sub(r"^(?:last\s+)?(?:published|posted|updated)(?:\s+on)?\s*:?\s*", "", value,
-                  flags=re.IGNORECASE)  # fmt: skip
-    text = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text)
-    text = re.sub(r"\b([ap])\.?m\.?(?=\s|$)", r"\1M", text, flags=re.IGNORECASE)
-    # Separators between the parts: "19 September 2023 - 13:04", "Sep 19, 2023 at 1:04 PM".
-    text = re.sub(r"\s[-–—|]\s|,|\bat\b", " ", text)
-    text = re.sub(r"\s+(?:UTC|GMT|Z)$", "", text.strip(), flags=re.IGNORECASE)
-    words = text.split()
-    weekday = None
-    if words and words[0].lower().rstrip(".") in _WEEKDAY_INDEX:
-        weekday = _WEEKDAY_INDEX[words.pop(0).lower().rstrip(".")]
-    words = [_month_word(w) for w in words]
-    candidate = " ".join(words)
-    for date_format in _DATE_FORMATS:
-        for time_format in _TIME_FORMATS:
-            try:
-                parsed = datetime.strptime(candidate, date_format + time_format)
-            except ValueError:
-                continue
-            if weekday is not None and parsed.weekday() != weekday:
-                actual = _WEEKDAYS[parsed.weekday()].capitalize()
-                raise ValueError(f"weekday does not match date {value!r} (it is a {actual})")
-            return parsed
-    raise ValueError(f"unparseable date {value!r}")
-
-
-def _month_word(word: str) -> str:
-    """Make month spellings strptime accepts: "Sept." -> "Sep", "Sep." -> "Sep"."""
-    bare = word.rstrip(".")
-    if bare.lower() == "sept":
-        return "Sep"
-    return bare if bare.lower() in _DATE_WORDS else word
-
-
-def _naive_utc(value: datetime) -> datetime:
-    """Convert an aware datetime to naive UTC; leave a naive one as written."""
-    if value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)
-
-
-def _looks_like_dateline(line: str) -> bool:
-    """Tell whether a short line is meant as a date, even a misspelt one ("Tusday 19 Sep")."""
-    line = line.strip()
-    if len(line) > 60 or not re.search(r"\d", line):
-        return False
-    if re.match(r"\d{4}-\d{1,2}-\d{1,2}(?:\b|T)|\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", line):
-        return True
-    words = [w.lower() for w in re.findall(r"[^\W\d_]+", line)]
-    if not any(w in _DATE_WORDS for w in words):
-        return False
-    # Every word must be a date word, a filler, or a near miss of a date word: "March 2023
-    # protests" is a line of text, "Tusday 19 Sep" a broken dateline the user should fix.
-    return all(
-        w in _DATE_WORDS
-        or w in _DATE_FILLERS
-        or difflib.get_close_matches(w, _DATE_WORDS, n=1, cutoff=0.8)
-        for w in words
-    )
-
-
 def _resolve_format(name: str, fmt: str | None) -> str:
     """Return the format to parse name with, from fmt or the file extension."""
     if fmt is not None:
@@ -358,13 +209,13 @@ def _read_text(name: str, text: str) -> _Record:
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     title_index = nonblank[0]
     title = lines[title_index].strip()
-    if _looks_like_dateline(title):
+    if looks_like_dateline(title):
         raise ArticleFormatError(
             name, title_index + 1, f"no title: the first line is a date ({title!r})"
         )
     body_start = title_index + 1
     published_at = None
-    if len(nonblank) > 1 and _looks_like_dateline(lines[nonblank[1]]):
+    if len(nonblank) > 1 and looks_like_dateline(lines[nonblank[1]]):
         date_index = nonblank[1]
         try:
             published_at = parse_dateline(lines[date_index])
@@ -462,7 +313,7 @@ def _record_from_fields(name: str, line: int, values: dict[str, str | None]) -> 
     raw_date = (values.get("published_at") or "").strip()
     if raw_date:
         try:
-            published_at = _naive_utc(datetime.fromisoformat(raw_date))
+            published_at = naive_utc(datetime.fromisoformat(raw_date))
         except ValueError:
             raise ArticleFormatError(
                 name, line, f"unparseable date {raw_date!r} (expected ISO 8601, e.g. "
@@ -478,11 +329,6 @@ def _record_from_fields(name: str, line: int, values: dict[str, str | None]) -> 
     )
 
 
-def _clean_line(line: str) -> str:
-    """Drop control characters and collapse runs of spaces and tabs."""
-    return _HSPACE.sub(" ", _CONTROL.sub("", line)).strip()
-
-
 def _build(
     name: str,
     record: _Record,
@@ -492,7 +338,7 @@ def _build(
     cut_trailer: bool,
 ) -> ParsedArticle:
     """Clean one record into its stored text and units."""
-    title = _MARKDOWN_HEADING.sub("", _clean_line(record.title.replace("\n", " ")))
+    title = _MARKDOWN_HEADING.sub("", clean_line(record.title.replace("\n", " ")))
     if not any(ch.isalnum() for ch in title):
         raise ArticleFormatError(name, record.line, "no title")
     if len(title) > TITLE_MAX_CHARS:
@@ -509,13 +355,13 @@ def _build(
         except ValueError as exc:
             line = record.line if record.url else None  # None: the url= default was bad
             raise ArticleFormatError(name, line, f"invalid url: {exc}") from None
-    outlet = _clean_line(record.outlet or default_outlet or "") or None
+    outlet = clean_line(record.outlet or default_outlet or "") or None
     if outlet is not None and len(outlet) > OUTLET_MAX_CHARS:
         line = record.line if record.outlet else None
         raise ArticleFormatError(
             name, line, f"outlet name longer than {OUTLET_MAX_CHARS} characters"
         )
-    blocks = _body_blocks(record.body, title, cut_trailer)
+    blocks = body_blocks(record.body, title, cut_trailer)
     if not blocks:
         raise ArticleFormatError(name, record.line, "no article text after the title")
 
@@ -551,90 +397,3 @@ def _build(
         units=units,
         line=record.line,
     )
-
-
-def _ends_sentence(line: str) -> bool:
-    """Tell whether a line ends with sentence punctuation (ignoring closing quotes)."""
-    stripped = line.rstrip(_CLOSERS + " ")
-    return bool(stripped) and stripped[-1] in _SENTENCE_END
-
-
-def _body_blocks(body: str, title: str, cut_trailer: bool) -> list[list[tuple[str, str]]]:
-    """Split a body into blocks of ("body" | "caption", text) items, boilerplate removed.
-
-    A block is a run of non-blank source lines; each line is an item, except that a line
-    wrapped mid-sentence (the next line starts in lower case, or this one ends in a comma or
-    a word like "the") is joined to the next with a space, because segmentation ends a
-    sentence at every line break. Unpunctuated items up to CAPTION_MAX_CHARS after the first
-    paragraph are image captions, as is any line ending in a "click to enlarge" tail (tail
-    removed).
-    """
-    raw_blocks: list[list[str]] = [[]]
-    seen_text = seen_paragraph = False
-    body = _CONTROL.sub("", _LINE_BREAKS.sub("\n", body))
-    for raw in body.split("\n"):
-        line = _HSPACE.sub(" ", raw).strip()
-        if not line:
-            raw_blocks.append([])
-            continue
-        if len(line) <= BOILERPLATE_MAX_CHARS and _BOILERPLATE.fullmatch(line):
-            # A share bar above the first paragraph is just dropped, not taken as the end.
-            if cut_trailer and seen_paragraph and _TRAILER.fullmatch(line):
-                break
-            continue
-        if not any(ch.isalnum() for ch in line):
-            continue  # "***", "---": decoration
-        if not seen_text and line == title:
-            continue  # JSON/CSV text that repeats the headline as its first line
-        raw_blocks[-1].append(line)
-        seen_text = True
-        seen_paragraph = seen_paragraph or _ends_sentence(line) or len(line) > CAPTION_MAX_CHARS
-
-    blocks = []
-    started = False  # a body paragraph has been seen: short loose lines are now captions
-    for lines in raw_blocks:
-        items, started = _classify_block(lines, started)
-        if items:
-            blocks.append(items)
-    return blocks
-
-
-def _classify_block(lines: list[str], started: bool) -> tuple[list[tuple[str, str]], bool]:
-    """Turn one block's lines into paragraph and caption items; say whether body started."""
-    items: list[tuple[str, str]] = []
-    run: list[str] = []
-    for index, line in enumerate(lines):
-        tail = _caption_tail(line)
-        if tail:
-            caption = line[: tail.start()].rstrip(" -–—|:")
-            if caption:
-                items.append(("caption", caption))
-            continue
-        run.append(line)
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        if _continues(line, following) and not _caption_tail(following):
-            continue
-        text = " ".join(run)
-        run = []
-        paragraph = _ends_sentence(text) or len(text) > CAPTION_MAX_CHARS
-        # Before the first paragraph a loose short line is a byline or standfirst, not a caption.
-        items.append(("caption" if started and not paragraph else "body", text))
-        started = started or paragraph
-    return items, started
-
-
-def _caption_tail(line: str) -> re.Match[str] | None:
-    """Find a "click to enlarge" tail; most lines have no "click"/"tap", so check that first."""
-    lowered = line.lower()
-    if "click" not in lowered and "tap" not in lowered:
-        return None
-    return _CAPTION_TAIL.search(line)
-
-
-def _continues(line: str, following: str) -> bool:
-    """Tell whether the break between line and following is a hard wrap inside a sentence."""
-    if not following:
-        return False
-    if following[0].islower() or line.endswith(","):
-        return True
-    return line.rsplit(" ", 1)[-1].lower() in _WRAP_WORDS
