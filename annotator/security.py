@@ -35,7 +35,8 @@ def wants_json() -> bool:
     if request.is_json or request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    accepted = request.accept_mimetypes
+    return best == "application/json" and accepted[best] > accepted["text/html"]
 
 
 def is_safe_next(target: str | None) -> bool:

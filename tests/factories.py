@@ -56,7 +56,8 @@ def make_article(sentences: list[str] | None = None, title: str | None = None,
     sentences = sentences if sentences is not None else [
         f"Officials said {n} people were evacuated.", "The storm is expected to strengthen."
     ]
-    parts = [(title, "headline")] + [(s, "body") for s in sentences] + [(c, "caption") for c in captions]
+    parts = [(title, "headline")] + [(s, "body") for s in sentences]
+    parts += [(c, "caption") for c in captions]
     text_, units = "", []
     for position, (chunk, kind) in enumerate(parts):
         if text_:

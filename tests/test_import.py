@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from annotator.extensions import db
 from annotator.models import Article, ImportBatch, Outlet, Unit
 
-SAMPLE = Path(__file__).resolve().parents[1] / "annotator/samples/azerbaijan-offensive-2023-09-19.txt"
+SAMPLE = (Path(__file__).resolve().parents[1]
+          / "annotator/samples/azerbaijan-offensive-2023-09-19.txt")
 BOILERPLATE = ("Share it", "Leave a Reply", "Your email address", "click to view full size")
 
 
@@ -63,7 +64,8 @@ def test_reimport_adds_nothing_and_says_so(runner, tmp_path):
 def test_same_url_is_a_duplicate(runner, tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_text(
-        json.dumps({"title": "One", "text": "First text here.", "url": "https://www.example.co.uk/a"})
+        json.dumps({"title": "One", "text": "First text here.",
+                    "url": "https://www.example.co.uk/a"})
         + "\n"
         + json.dumps({"title": "Two", "text": "Other text.", "url": "https://www.example.co.uk/a"})
         + "\n"
@@ -78,7 +80,8 @@ def test_same_url_is_a_duplicate(runner, tmp_path):
 def _bad_files(tmp: Path) -> dict[str, str]:
     """Write one bad file per case; return name -> text the error must contain."""
     (tmp / "binary.txt").write_bytes(b"Title\n\n\x00\x01\x02 binary")
-    (tmp / "latin1.txt").write_bytes("Caf\xe9 owners protest\n\nThe caf\xe9 closed.".encode("latin-1"))
+    latin1 = "Caf\xe9 owners protest\n\nThe caf\xe9 closed.".encode("latin-1")
+    (tmp / "latin1.txt").write_bytes(latin1)
     (tmp / "empty.txt").write_text("   \n\n")
     (tmp / "baddate.txt").write_text("A title\n\nTuesday 45 September 2023 - 13:04\n\nBody text.\n")
     (tmp / "broken.jsonl").write_text(
@@ -107,7 +110,8 @@ def test_bad_files_are_rejected_whole_and_the_rest_imports(runner, tmp_path):
     result = runner.invoke(args=["import-articles", str(tmp_path)])
     assert result.exit_code == 1
     for name, where in expected.items():
-        lines = [line for line in result.output.splitlines() if line.startswith("error") and name in line]
+        lines = [line for line in result.output.splitlines()
+                 if line.startswith("error") and name in line]
         assert lines, f"no error line for {name}:\n{result.output}"
         assert where in lines[0], lines[0]
     assert "ok    " in result.output and "good.txt: 1 imported" in result.output

@@ -14,7 +14,8 @@ from annotator.urls import normalise_url
 
 @click.command("import-articles")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--outlet", help="Outlet name for every article (else the record's, else the URL's domain).")
+@click.option("--outlet",
+              help="Outlet name for every article (else the record's, else the URL's domain).")
 @click.option("--url", help="Source URL, for a single text file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl", "csv"]),
               help="File format (default: by file extension).")
