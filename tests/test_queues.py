@@ -1,14 +1,15 @@
 """Handing out work: next article, leases, skips, revokes, paused queues, the pool."""
 
-from datetime import datetime, timedelta
+import json
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import Assignment, QueueArticle, QueueReviewer
-from annotator.queues import services
-from tests.factories import make_article, make_assignment, make_queue, make_user
+from annotator.models import Assignment, Queue, QueueArticle, QueueReviewer, User
+from annotator.queues import manage, progress, services
+from tests.factories import make_article, make_assignment, make_outlet, make_queue, make_user
 
 
 def _counts(queue) -> dict[int, tuple[int, int]]:
@@ -168,3 +169,172 @@ def test_reviewer_queues_summarises_progress(app):
         QueueReviewer.user_id == reviewer.id))
     db.session.commit()
     assert services.reviewer_queues(reviewer) == []
+
+
+# --- managing queues: pages, pool, articles, CLI -------------------------------------------
+
+
+def test_admin_creates_and_edits_a_queue(app, client, login_as):
+    admin, nina = make_user("admin"), make_user(username="nina")
+    login_as(admin)
+    page = client.get("/queues/new")
+    assert page.status_code == 200 and "Reviewer pool" in page.get_data(as_text=True)
+    response = client.post("/queues/new", data={
+        "name": "Elections", "overlap": "3", "reviewers": [str(nina.id)], "status": "open",
+        "ordering": "random", "lease_minutes": "60", "due_date": "2030-01-31"})
+    assert response.status_code == 302
+    queue = manage.find_queue("Elections")
+    assert (queue.overlap, queue.ordering, queue.lease_minutes) == (3, "random", 60)
+    assert [u.username for u in manage.pool(queue.id)] == ["nina"]
+    bad = client.post("/queues/new", data={"name": "Elections", "overlap": "11",
+                                           "status": "open", "ordering": "oldest",
+                                           "lease_minutes": "60"})
+    assert bad.status_code == 400 and "between 1 and 10" in bad.get_data(as_text=True)
+    response = client.post(f"/queues/{queue.id}/edit", data={
+        "name": "Elections 2030", "overlap": "2", "status": "paused", "ordering": "oldest",
+        "lease_minutes": "120"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert queue.name == "Elections 2030" and queue.status == "paused"
+    assert manage.pool(queue.id) == []
+
+
+def test_overlap_cannot_drop_below_what_is_taken(app):
+    reviewers = [make_user() for _ in range(3)]
+    article = make_article()
+    queue = make_queue(overlap=3, reviewers=reviewers, articles=[article])
+    for r in reviewers:
+        services.take_next(r, queue.id)
+    fields = manage.QueueFields(name=queue.name, overlap=2)
+    with pytest.raises(manage.QueueError, match="below 3"):
+        manage.update_queue(queue.id, fields)
+
+
+def test_removing_a_reviewer_revokes_their_lease_but_keeps_their_submissions(app, client,
+                                                                            login_as):
+    reviewer = make_user()
+    first, second = _articles(2)
+    queue = make_queue(overlap=1, reviewers=[reviewer], articles=[first, second])
+    done = services.take_next(reviewer, queue.id)
+    services.mark_submitted(done)
+    db.session.commit()
+    held = services.take_next(reviewer, queue.id)
+    manage.update_queue(queue.id, manage.QueueFields(name=queue.name, overlap=1), [])
+    db.session.expire_all()
+    assert held.status == "revoked" and done.status == "submitted"
+    assert _counts(queue)[second.id] == (0, 0)
+    assert done.can_view(reviewer) and not held.can_edit(reviewer)
+    with pytest.raises(services.NotInPool):
+        services.take_next(reviewer, queue.id)
+    login_as(reviewer)
+    mine = client.get("/queues/mine").get_data(as_text=True)
+    assert first.title in mine and "submitted" in mine
+    if "annotations.annotate" in app.view_functions:
+        assert client.get(f"/annotations/{done.id}").status_code == 200
+
+
+def test_add_articles_by_filter_selection_and_remove(app, client, login_as):
+    admin, reviewer = make_user("admin"), make_user()
+    outlet = make_outlet("Daily Planet")
+    mine = [make_article(outlet=outlet, published_at=datetime(2024, 3, d)) for d in (1, 2, 3)]
+    other = make_article(published_at=datetime(2024, 3, 2))
+    queue = make_queue(reviewers=[reviewer])
+    login_as(admin)
+    response = client.post(f"/queues/{queue.id}/add", data={
+        "outlet": str(outlet.id), "since": "2024-03-02", "until": "2024-03-03",
+        "batch": "0", "queue": "0"})
+    assert response.status_code == 302
+    assert set(_counts(queue)) == {mine[1].id, mine[2].id}
+    assert client.post(f"/queues/{queue.id}/add", data={"outlet": "0", "batch": "0",
+                                                        "queue": "0"}).status_code == 400
+    client.post("/queues/add-selection", data={"article_ids": [str(other.id), str(mine[1].id)],
+                                               "queue": str(queue.id)})
+    assert set(_counts(queue)) == {mine[1].id, mine[2].id, other.id}
+    added, present = manage.add_articles(queue.id, article_filter=manage.ArticleFilter())
+    assert (added, present) == (1, 3)
+    services.take_next(reviewer, queue.id)  # the oldest: mine[0]
+    response = client.post(f"/queues/{queue.id}/remove",
+                           data={"article_ids": [str(mine[0].id), str(other.id)]})
+    assert response.status_code == 302
+    assert set(_counts(queue)) == {mine[0].id, mine[1].id, mine[2].id}
+    listing = client.get(f"/queues/{queue.id}/articles").get_data(as_text=True)
+    assert mine[0].title in listing and other.title not in listing
+
+
+def test_progress_page_shows_counts_reviewers_skips_and_stale_leases(app, client, login_as):
+    lead, admin = make_user("lead"), make_user("admin")
+    ana, ben = make_user(username="ana"), make_user(username="ben")
+    articles = _articles(3)
+    queue = make_queue(overlap=2, reviewers=[ana, ben], articles=articles,
+                       due_date=date(2000, 1, 1))
+    a = services.take_next(ana, queue.id)
+    services.mark_submitted(a)
+    db.session.commit()
+    skipped = services.take_next(ben, queue.id)
+    services.skip(ben, skipped.id, "other", "Paywalled")
+    stale = services.take_next(ana, queue.id)
+    stale.lease_expires_at = datetime(2001, 1, 1)
+    db.session.commit()
+    p = progress.queue_progress(db.session.get(Queue, queue.id))
+    assert (p.complete, p.in_progress, p.untouched) == (0, 2, 1)
+    assert p.submitted_slots == 1 and p.stale_count == 1 and p.on_track is False
+    login_as(lead)
+    html = client.get(f"/queues/{queue.id}").get_data(as_text=True)
+    assert "<progress" in html and "Paywalled" in html and "expired" in html
+    assert "/revoke" not in html and "style=" not in html and "<script" not in html
+    assert client.post(f"/queues/assignments/{stale.id}/revoke").status_code == 403
+    login_as(admin)
+    assert "/revoke" in client.get(f"/queues/{queue.id}").get_data(as_text=True)
+    client.post(f"/queues/assignments/{stale.id}/revoke")
+    db.session.expire_all()
+    assert stale.status == "revoked"
+    index = client.get("/queues/").get_data(as_text=True)
+    assert queue.name in index and "<progress" in index
+
+
+def test_skip_page(app, client, login_as):
+    reviewer, other = make_user(), make_user()
+    queue = make_queue(overlap=1, reviewers=[reviewer], articles=[make_article()])
+    held = services.take_next(reviewer, queue.id)
+    login_as(other)
+    assert client.get(f"/queues/assignments/{held.id}/skip").status_code == 403
+    login_as(reviewer)
+    assert client.get(f"/queues/assignments/{held.id}/skip").status_code == 200
+    response = client.post(f"/queues/assignments/{held.id}/skip", data={"reason": "other"})
+    assert response.status_code == 400 and "Say why" in response.get_data(as_text=True)
+    response = client.post(f"/queues/assignments/{held.id}/skip",
+                           data={"reason": "duplicate"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert held.status == "skipped" and held.skip_reason == "duplicate"
+    assert client.get(f"/queues/assignments/{held.id}/skip").status_code == 409
+
+
+def test_queue_cli(app, runner):
+    make_user(username="ana")
+    make_user(username="ben")
+    outlet = make_outlet("Wire")
+    for d in (1, 2):
+        make_article(outlet=outlet, published_at=datetime(2024, 5, d))
+    make_article(published_at=datetime(2023, 1, 1))
+    result = runner.invoke(args=["queue", "create", "Wire queue", "--overlap", "2",
+                                 "--reviewers", "ana,ben"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["queue", "create", "Bad", "--reviewers", "ana,zed"])
+    assert result.exit_code != 0 and "zed" in result.output
+    result = runner.invoke(args=["queue", "add-articles", "Wire queue"])
+    assert result.exit_code != 0
+    result = runner.invoke(args=["queue", "add-articles", "Wire queue", "--outlet", "Wire",
+                                 "--since", "2024-05-02"])
+    assert "Added 1 article" in result.output
+    result = runner.invoke(args=["queue", "add-articles", "Wire queue", "--all"])
+    assert "Added 2 article(s)" in result.output and "1 were already" in result.output
+    queue = manage.find_queue("Wire queue")
+    services.take_next(db.session.scalar(select(User).where(User.username == "ana")), queue.id)
+    result = runner.invoke(args=["queue", "status", "Wire queue"])
+    assert result.exit_code == 0 and "3 untouched" not in result.output
+    assert "ana" in result.output and "2 untouched" in result.output
+    data = json.loads(runner.invoke(args=["queue", "status", "Wire queue", "--json"]).output)
+    assert data["articles"] == 3 and data["in_progress"] == 1 and data["total_slots"] == 6
+    assert {r["username"]: r["in_progress"] for r in data["reviewers"]} == {"ana": 1, "ben": 0}
+    assert runner.invoke(args=["queue", "status", "Nope"]).exit_code != 0

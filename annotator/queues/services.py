@@ -167,7 +167,7 @@ def take_next(user, queue_id: int) -> Assignment | None:
     return None  # pragma: no cover (the loop returns or raises)
 
 
-def _start_write() -> None:
+def start_write() -> None:
     """End any read the request already did, then begin a write transaction."""
     if db.session().in_transaction():
         db.session.commit()
@@ -185,7 +185,7 @@ def _lock_queue(queue_id: int) -> bool:
 
 def _take_next_once(user_id: int, queue_id: int) -> int | None:
     """Run one hand-out attempt inside the current session; return an assignment id."""
-    _start_write()
+    start_write()
     if not _lock_queue(queue_id):
         raise NotInPool("There is no such queue.")
     queue = db.session.get(Queue, queue_id, populate_existing=True)
@@ -347,7 +347,7 @@ def skip(user, assignment_id: int, reason: str, note: str | None = None) -> Assi
     if reason == "other" and not (note or "").strip():
         raise AssignmentStateError("Say why you skip this article.")
     user_id = user.id
-    _start_write()
+    start_write()
     try:
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None or assignment.reviewer_id != user_id:
@@ -363,7 +363,7 @@ def skip(user, assignment_id: int, reason: str, note: str | None = None) -> Assi
 
 def revoke(assignment_id: int) -> Assignment:
     """Take an active assignment's slot back (an admin's action on a stale lease)."""
-    _start_write()
+    start_write()
     try:
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None:

@@ -1,0 +1,257 @@
+"""Managing queues: create and edit them, their reviewer pool, add and remove articles."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from annotator.annotations.models import Annotation
+from annotator.articles.models import Article, Outlet
+from annotator.auth.models import User
+from annotator.extensions import db
+from annotator.queues.models import (
+    QUEUE_ORDERS,
+    QUEUE_STATUSES,
+    Assignment,
+    Queue,
+    QueueArticle,
+    QueueReviewer,
+)
+from annotator.queues.services import start_write
+from annotator.timeutil import utcnow
+
+INSERT_CHUNK = 2000
+
+
+class QueueError(ValueError):
+    """A user-facing reason a queue change was refused."""
+
+
+@dataclass
+class QueueFields:
+    """The editable settings of a queue."""
+
+    name: str
+    overlap: int = 2
+    description: str = ""
+    status: str = "open"
+    ordering: str = "oldest"
+    lease_minutes: int = 120
+    due_date: date | None = None
+
+
+@dataclass
+class ArticleFilter:
+    """Which articles to pick: by outlet, publication date range, import batch, queue, text."""
+
+    outlet_id: int | None = None
+    outlet_name: str | None = None
+    since: date | None = None
+    until: date | None = None
+    batch_id: int | None = None
+    queue_id: int | None = None
+    search: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.outlet_id, self.outlet_name, self.since, self.until,
+                        self.batch_id, self.queue_id, self.search))
+
+    def apply(self, stmt):
+        """Return the select narrowed to the filter (stmt selects from Article)."""
+        if self.outlet_id:
+            stmt = stmt.where(Article.outlet_id == self.outlet_id)
+        if self.outlet_name:
+            stmt = stmt.where(Article.outlet_id.in_(
+                select(Outlet.id).where(func.lower(Outlet.name) == self.outlet_name.lower())))
+        if self.since:
+            stmt = stmt.where(Article.published_at >= datetime.combine(self.since, time.min))
+        if self.until:
+            stmt = stmt.where(
+                Article.published_at < datetime.combine(self.until + timedelta(days=1), time.min))
+        if self.batch_id:
+            stmt = stmt.where(Article.import_batch_id == self.batch_id)
+        if self.queue_id:
+            stmt = stmt.where(Article.id.in_(
+                select(QueueArticle.article_id).where(QueueArticle.queue_id == self.queue_id)))
+        if self.search:
+            pattern = "%" + self.search.strip().lower().replace("\\", "\\\\") \
+                .replace("%", "\\%").replace("_", "\\_") + "%"
+            stmt = stmt.where(
+                func.lower(Article.title).like(pattern, escape="\\")
+                | Article.outlet_id.in_(
+                    select(Outlet.id).where(func.lower(Outlet.name).like(pattern, escape="\\")))
+            )
+        return stmt
+
+
+def _check_fields(fields: QueueFields, queue_id: int | None = None) -> None:
+    if not fields.name.strip():
+        raise QueueError("A queue needs a name.")
+    if not 1 <= fields.overlap <= 10:
+        raise QueueError("Overlap is between 1 and 10 reviewers per article.")
+    if fields.status not in QUEUE_STATUSES or fields.ordering not in QUEUE_ORDERS:
+        raise QueueError("Unknown status or order.")
+    if fields.lease_minutes < 1:
+        raise QueueError("A lease lasts at least one minute.")
+    clash = db.session.scalar(select(Queue.id).where(Queue.name == fields.name.strip()))
+    if clash is not None and clash != queue_id:
+        raise QueueError(f"A queue named {fields.name.strip()!r} already exists.")
+
+
+def create_queue(fields: QueueFields, reviewer_ids: list[int] = (),
+                 created_by_id: int | None = None) -> Queue:
+    """Create a queue with its reviewer pool."""
+    _check_fields(fields)
+    queue = Queue(name=fields.name.strip(), overlap=fields.overlap,
+                  description=fields.description.strip(), status=fields.status,
+                  ordering=fields.ordering, lease_minutes=fields.lease_minutes,
+                  due_date=fields.due_date, created_by_id=created_by_id)
+    db.session.add(queue)
+    db.session.flush()
+    for user_id in sorted(set(reviewer_ids)):
+        db.session.add(QueueReviewer(queue_id=queue.id, user_id=user_id))
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # a parallel request took the name
+        db.session.rollback()
+        raise QueueError(f"A queue named {fields.name.strip()!r} already exists.") from exc
+    return queue
+
+
+def update_queue(queue_id: int, fields: QueueFields,
+                 reviewer_ids: list[int] | None = None) -> Queue:
+    """Change a queue's settings and, when given, its reviewer pool (one transaction)."""
+    start_write()
+    try:
+        _check_fields(fields, queue_id)
+        queue = db.session.get(Queue, queue_id, with_for_update=True)
+        busiest = db.session.scalar(
+            select(func.max(QueueArticle.taken)).where(QueueArticle.queue_id == queue_id)) or 0
+        if fields.overlap < busiest:
+            raise QueueError(f"Overlap cannot go below {busiest}: that many reviewers already "
+                             "hold or submitted one of its articles.")
+        for name in ("overlap", "status", "ordering", "lease_minutes", "due_date"):
+            setattr(queue, name, getattr(fields, name))
+        queue.name = fields.name.strip()
+        queue.description = fields.description.strip()
+        if reviewer_ids is not None:
+            _set_pool(queue, set(reviewer_ids))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return queue
+
+
+def _set_pool(queue: Queue, wanted: set[int]) -> None:
+    """Make the pool exactly `wanted`; removed reviewers' active leases are revoked."""
+    current = set(db.session.scalars(
+        select(QueueReviewer.user_id).where(QueueReviewer.queue_id == queue.id)))
+    removed = current - wanted
+    for user_id in sorted(wanted - current):
+        db.session.add(QueueReviewer(queue_id=queue.id, user_id=user_id))
+    if not removed:
+        return
+    db.session.execute(delete(QueueReviewer).where(
+        QueueReviewer.queue_id == queue.id, QueueReviewer.user_id.in_(removed)))
+    # Their unfinished articles go back to the pool; what they submitted stays theirs.
+    articles = db.session.execute(
+        update(Assignment)
+        .where(Assignment.queue_id == queue.id, Assignment.reviewer_id.in_(removed),
+               Assignment.status == "active")
+        .values(status="revoked", lease_expires_at=None, updated_at=utcnow())
+        .returning(Assignment.article_id),
+        execution_options={"synchronize_session": False},
+    ).scalars().all()
+    for article_id in sorted(articles):
+        db.session.execute(
+            update(QueueArticle)
+            .where(QueueArticle.queue_id == queue.id, QueueArticle.article_id == article_id)
+            .values(taken=QueueArticle.taken - 1))
+
+
+def pool(queue_id: int) -> list[User]:
+    """Return the queue's reviewers by username."""
+    return db.session.scalars(
+        select(User).join(QueueReviewer, QueueReviewer.user_id == User.id)
+        .where(QueueReviewer.queue_id == queue_id).order_by(User.username)).all()
+
+
+def add_articles(queue_id: int, article_ids: list[int] | None = None,
+                 article_filter: ArticleFilter | None = None) -> tuple[int, int]:
+    """Add articles by id or by filter (an empty filter: all); return (added, already in)."""
+    stmt = select(Article.id, func.coalesce(Article.published_at, Article.created_at))
+    if article_ids is not None:
+        stmt = stmt.where(Article.id.in_(set(article_ids)))
+    elif article_filter is not None:
+        stmt = article_filter.apply(stmt)
+    else:
+        raise QueueError("Say which articles to add.")
+    start_write()
+    try:
+        if db.session.get(Queue, queue_id) is None:
+            raise QueueError("There is no such queue.")
+        present = select(QueueArticle.id).where(QueueArticle.queue_id == queue_id,
+                                                QueueArticle.article_id == Article.id)
+        new = db.session.execute(stmt.where(~exists(present)).order_by(Article.id)).all()
+        matched = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        now = utcnow()
+        rng = random.SystemRandom()
+        for lo in range(0, len(new), INSERT_CHUNK):
+            db.session.execute(insert(QueueArticle), [
+                {"queue_id": queue_id, "article_id": article_id, "sort_date": when,
+                 "sort_key": rng.random(), "added_at": now, "taken": 0, "submitted": 0}
+                for article_id, when in new[lo:lo + INSERT_CHUNK]
+            ])
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return len(new), matched - len(new)
+
+
+def remove_articles(queue_id: int, article_ids: list[int]) -> tuple[int, int]:
+    """Remove articles nobody has labelled or holds in this queue; return (removed, kept)."""
+    start_write()
+    try:
+        busy = set(db.session.scalars(
+            select(Assignment.article_id).where(
+                Assignment.queue_id == queue_id, Assignment.article_id.in_(article_ids),
+                Assignment.status.in_(("active", "submitted")))))
+        labelled = set(db.session.scalars(
+            select(Assignment.article_id)
+            .join(Annotation, Annotation.assignment_id == Assignment.id)
+            .where(Assignment.queue_id == queue_id, Assignment.article_id.in_(article_ids))))
+        removable = sorted(set(article_ids) - busy - labelled)
+        removed = db.session.execute(
+            delete(QueueArticle).where(QueueArticle.queue_id == queue_id,
+                                       QueueArticle.article_id.in_(removable))
+        ).rowcount if removable else 0
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return removed, len(set(article_ids)) - removed
+
+
+def find_queue(name_or_id: str) -> Queue | None:
+    """Return the queue with this name (or numeric id)."""
+    queue = db.session.scalar(select(Queue).where(Queue.name == name_or_id))
+    if queue is None and name_or_id.isdigit():
+        queue = db.session.get(Queue, int(name_or_id))
+    return queue
+
+
+def users_by_name(usernames: list[str]) -> list[User]:
+    """Return the users named, raising QueueError for unknown names."""
+    names = [n.strip().lower() for n in usernames if n.strip()]
+    users = db.session.scalars(select(User).where(User.username.in_(names))).all()
+    missing = sorted(set(names) - {u.username for u in users})
+    if missing:
+        raise QueueError("No user named " + ", ".join(missing) + ".")
+    return list(users)

@@ -1,0 +1,207 @@
+"""Reading a queue's progress: articles, reviewers, pace, stale leases, skips."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, select
+
+from annotator.auth.models import User
+from annotator.extensions import db
+from annotator.queues.models import Assignment, Queue, QueueArticle, QueueReviewer
+from annotator.timeutil import utcnow
+
+PACE_WINDOW_DAYS = 7
+
+
+@dataclass
+class ReviewerProgress:
+    user_id: int
+    username: str
+    label: str
+    in_pool: bool
+    submitted: int = 0
+    in_progress: int = 0
+    skipped: int = 0
+    expired: int = 0
+    revoked: int = 0
+    median_minutes: float | None = None
+
+
+@dataclass
+class QueueProgress:
+    """Everything the progress page and `flask queue status` show for one queue."""
+
+    queue: Queue
+    articles: int
+    complete: int
+    in_progress: int
+    untouched: int
+    submitted_slots: int
+    reviewers: list[ReviewerProgress] = field(default_factory=list)
+    median_minutes: float | None = None
+    pace_per_day: float = 0.0
+    expected_completion: date | None = None
+    stale_count: int = 0
+    stale: list[Assignment] = field(default_factory=list)
+    active: list[Assignment] = field(default_factory=list)
+    skips: list[Assignment] = field(default_factory=list)
+
+    @property
+    def total_slots(self) -> int:
+        return self.articles * self.queue.overlap
+
+    @property
+    def remaining_slots(self) -> int:
+        return max(0, self.total_slots - self.submitted_slots)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.submitted_slots / self.total_slots if self.total_slots else 0.0
+
+    @property
+    def on_track(self) -> bool | None:
+        """Whether the expected completion is on or before the due date (None: unknown)."""
+        if self.queue.due_date is None or (self.expected_completion is None
+                                           and self.remaining_slots):
+            return None
+        return self.remaining_slots == 0 or self.expected_completion <= self.queue.due_date
+
+    def as_dict(self) -> dict:
+        """Return the figures as plain JSON-ready data."""
+        q = self.queue
+        return {
+            "queue": q.name, "status": q.status, "overlap": q.overlap, "ordering": q.ordering,
+            "lease_minutes": q.lease_minutes,
+            "due_date": q.due_date.isoformat() if q.due_date else None,
+            "articles": self.articles, "complete": self.complete,
+            "in_progress": self.in_progress, "untouched": self.untouched,
+            "submitted_slots": self.submitted_slots, "total_slots": self.total_slots,
+            "percent": round(self.percent, 1),
+            "median_minutes_per_article": _round(self.median_minutes),
+            "pace_per_day": round(self.pace_per_day, 2),
+            "expected_completion": self.expected_completion.isoformat()
+            if self.expected_completion else None,
+            "on_track": self.on_track,
+            "stale_leases": self.stale_count,
+            "reviewers": [
+                {"username": r.username, "in_pool": r.in_pool, "submitted": r.submitted,
+                 "in_progress": r.in_progress, "skipped": r.skipped, "expired": r.expired,
+                 "revoked": r.revoked, "median_minutes": _round(r.median_minutes)}
+                for r in self.reviewers
+            ],
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _minutes(started: datetime, finished: datetime) -> float:
+    return max(0.0, (finished - started).total_seconds() / 60)
+
+
+def queue_progress(queue: Queue, now: datetime | None = None, reviewers: bool = True,
+                   lists: bool = True) -> QueueProgress:
+    """Compute a queue's progress, with per-reviewer rows and lease and skip lists."""
+    now = now or utcnow()
+    overlap = queue.overlap
+    row = db.session.execute(
+        select(
+            func.count(),
+            func.sum(case((QueueArticle.submitted >= overlap, 1), else_=0)),
+            func.sum(case(((QueueArticle.submitted == 0) & (QueueArticle.taken == 0), 1),
+                          else_=0)),
+            func.sum(case((QueueArticle.submitted > overlap, overlap),
+                          else_=QueueArticle.submitted)),
+        ).where(QueueArticle.queue_id == queue.id)
+    ).one()
+    articles, complete, untouched, slots = (int(v or 0) for v in row)
+    progress = QueueProgress(queue=queue, articles=articles, complete=complete,
+                             untouched=untouched, in_progress=articles - complete - untouched,
+                             submitted_slots=slots)
+    _pace(progress, now)
+    progress.stale_count = db.session.scalar(
+        select(func.count()).where(Assignment.queue_id == queue.id,
+                                   Assignment.status == "active",
+                                   Assignment.lease_expires_at < now)) or 0
+    if reviewers:
+        _reviewers(progress)
+    if lists:
+        _lists(progress, now)
+    return progress
+
+
+def _reviewers(progress: QueueProgress) -> None:
+    queue_id = progress.queue.id
+    pool = set(db.session.scalars(
+        select(QueueReviewer.user_id).where(QueueReviewer.queue_id == queue_id)))
+    with_work = set(db.session.scalars(
+        select(Assignment.reviewer_id).where(Assignment.queue_id == queue_id).distinct()))
+    users = db.session.scalars(
+        select(User).where(User.id.in_(pool | with_work)).order_by(User.username)).all()
+    rows = {u.id: ReviewerProgress(u.id, u.username, u.label, u.id in pool) for u in users}
+    for reviewer_id, status, n in db.session.execute(
+        select(Assignment.reviewer_id, Assignment.status, func.count())
+        .where(Assignment.queue_id == queue_id)
+        .group_by(Assignment.reviewer_id, Assignment.status)
+    ):
+        name = "in_progress" if status == "active" else status
+        setattr(rows[reviewer_id], name, n)
+    durations: dict[int, list[float]] = {}
+    for reviewer_id, started, submitted in db.session.execute(
+        select(Assignment.reviewer_id, Assignment.started_at, Assignment.submitted_at)
+        .where(Assignment.queue_id == queue_id, Assignment.status == "submitted",
+               Assignment.submitted_at.is_not(None))
+    ):
+        durations.setdefault(reviewer_id, []).append(_minutes(started, submitted))
+    for reviewer_id, minutes in durations.items():
+        rows[reviewer_id].median_minutes = statistics.median(minutes)
+    everything = [m for minutes in durations.values() for m in minutes]
+    progress.median_minutes = statistics.median(everything) if everything else None
+    progress.reviewers = list(rows.values())
+
+
+def _pace(progress: QueueProgress, now: datetime) -> None:
+    """Estimate submissions per day over the last week and when the queue will be done."""
+    since = now - timedelta(days=PACE_WINDOW_DAYS)
+    first, recent = db.session.execute(
+        select(func.min(Assignment.submitted_at),
+               func.sum(case((Assignment.submitted_at >= since, 1), else_=0)))
+        .where(Assignment.queue_id == progress.queue.id, Assignment.status == "submitted")
+    ).one()
+    if not first or not recent:
+        return
+    # A queue younger than the window is measured over its own age (at least a day).
+    days = max(1.0, min(PACE_WINDOW_DAYS, (now - first).total_seconds() / 86400))
+    progress.pace_per_day = recent / days
+    if progress.remaining_slots == 0:
+        progress.expected_completion = now.date()
+    else:
+        progress.expected_completion = (
+            now + timedelta(days=progress.remaining_slots / progress.pace_per_day)).date()
+
+
+def _lists(progress: QueueProgress, now: datetime) -> None:
+    from sqlalchemy.orm import selectinload
+
+    base = select(Assignment).options(selectinload(Assignment.reviewer),
+                                      selectinload(Assignment.article))
+    queue_id = progress.queue.id
+    progress.active = db.session.scalars(
+        base.where(Assignment.queue_id == queue_id, Assignment.status == "active")
+        .order_by(Assignment.lease_expires_at)).all()
+    progress.stale = [a for a in progress.active
+                      if a.lease_expires_at is not None and a.lease_expires_at < now]
+    progress.skips = db.session.scalars(
+        base.where(Assignment.queue_id == queue_id, Assignment.status == "skipped")
+        .order_by(Assignment.updated_at.desc()).limit(200)).all()
+
+
+def all_queues() -> list[tuple[Queue, QueueProgress]]:
+    """Return every queue with its progress counts, open ones first."""
+    order = case((Queue.status == "open", 0), (Queue.status == "paused", 1), else_=2)
+    queues = db.session.scalars(select(Queue).order_by(order, Queue.name)).all()
+    return [(q, queue_progress(q, reviewers=False, lists=False)) for q in queues]
