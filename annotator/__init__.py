@@ -83,9 +83,11 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from annotator.articles.cli import COMMANDS as ARTICLE_COMMANDS
     from annotator.auth.cli import COMMANDS as AUTH_COMMANDS
+    from annotator.queues.cli import queue_cli
 
     for command in AUTH_COMMANDS + ARTICLE_COMMANDS:
         app.cli.add_command(command)
+    app.cli.add_command(queue_cli)
     try:
         from annotator.agreement.cli import agreement_cli
     except ImportError:  # the agreement engine is built in its own issue
