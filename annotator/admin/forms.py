@@ -1,0 +1,77 @@
+"""Forms of the admin console: users, outlets, uploads, segmentation fixes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileRequired, MultipleFileField
+from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from annotator.auth.models import ROLES
+from annotator.auth.services import AccountError, normalise_username
+from annotator.queues.forms import choices
+from annotator.sanitize import clean_plain
+
+ROLE_CHOICES = choices((r, r.capitalize()) for r in ROLES)
+
+
+class UserForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)],
+                           description="Lower-case letters, digits, '.', '_' or '-'.",
+                           render_kw={"autocomplete": "off"})
+    display_name = StringField("Display name", validators=[Length(max=120)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="reviewer")
+    submit = SubmitField("Create user")
+
+    def validate_username(self, field):
+        try:
+            field.data = normalise_username(field.data)
+        except AccountError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def validate_display_name(self, field):
+        field.data = clean_plain(field.data or "") or None
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    submit = SubmitField("Change role")
+
+
+class OutletRenameForm(FlaskForm):
+    name = StringField("New name", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Rename")
+
+    def validate_name(self, field):
+        field.data = clean_plain(field.data or "")
+        if not field.data:
+            raise ValidationError("An outlet needs a name.")
+
+
+class OutletMergeForm(FlaskForm):
+    source = SelectField("Merge this outlet", coerce=int)
+    target = SelectField("into this one", coerce=int)
+    submit = SubmitField("Merge outlets")
+
+    def validate_target(self, field):
+        if field.data == self.source.data:
+            raise ValidationError("Choose two different outlets.")
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField("Article files", validators=[FileRequired("Choose a file.")],
+                              description="Text (.txt), JSON lines (.jsonl) or CSV (.csv). "
+                                          "A bad file is rejected whole; good ones are imported.")
+    submit = SubmitField("Import")
+
+
+class SplitForm(FlaskForm):
+    at = IntegerField("Split after character", validators=[InputRequired(), NumberRange(min=1)])
+    submit = SubmitField("Split")
+
+
+class ActionForm(FlaskForm):
+    """A bare POST button (merge, deactivate, reset password): only the CSRF token."""
+
+    submit = SubmitField("Confirm")
+

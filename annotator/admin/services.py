@@ -1,0 +1,217 @@
+"""Admin operations: users, outlets, uploads, and fixing an article's segmentation."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from annotator.annotations.models import Adjudication, Annotation, AnnotationHistory, SourceLink
+from annotator.articles.models import Article, Outlet, Unit
+from annotator.auth.models import ROLES, User
+from annotator.extensions import db
+from annotator.queues.models import Assignment
+from annotator.queues.services import start_write
+
+
+class AdminError(ValueError):
+    """A user-facing reason an admin operation was refused."""
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+@dataclass
+class UserRow:
+    user: User
+    assignments: int
+
+
+def list_users() -> list[UserRow]:
+    """Return every user with how many assignments they have had."""
+    counts = dict(db.session.execute(
+        select(Assignment.reviewer_id, func.count()).group_by(Assignment.reviewer_id)).all())
+    users = db.session.scalars(select(User).order_by(User.active.desc(), User.username)).all()
+    return [UserRow(u, counts.get(u.id, 0)) for u in users]
+
+
+def _other_active_admins(user_id: int) -> int:
+    return db.session.scalar(select(func.count()).where(
+        User.role == "admin", User.active.is_(True), User.id != user_id)) or 0
+
+
+def set_role(user_id: int, role: str, acting: User) -> User:
+    """Change a user's role; the last active admin keeps theirs."""
+    if role not in ROLES:
+        raise AdminError(f"Unknown role {role!r}.")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AdminError("There is no such user.")
+    if user.role == "admin" and role != "admin" and not _other_active_admins(user.id):
+        raise AdminError("This is the last active admin; make someone else admin first.")
+    if user.id == acting.id and role != "admin":
+        raise AdminError("You cannot take the admin role from yourself.")
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def set_active(user_id: int, active: bool, acting: User) -> User:
+    """Deactivate (logging out every session) or reactivate a user; nobody is deleted."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AdminError("There is no such user.")
+    if not active and user.id == acting.id:
+        raise AdminError("You cannot deactivate yourself.")
+    if not active and user.role == "admin" and not _other_active_admins(user.id):
+        raise AdminError("This is the last active admin.")
+    user.active = active
+    if not active:
+        user.session_token = secrets.token_hex(16)
+    db.session.commit()
+    return user
+
+
+# --- outlets --------------------------------------------------------------------------------
+
+
+def outlets_with_counts() -> list[tuple[Outlet, int]]:
+    """Return every outlet with its number of articles, by name."""
+    count = (select(func.count()).where(Article.outlet_id == Outlet.id)
+             .correlate(Outlet).scalar_subquery())
+    return list(db.session.execute(select(Outlet, count).order_by(Outlet.name)).tuples())
+
+
+def rename_outlet(outlet_id: int, name: str) -> Outlet:
+    """Rename an outlet; names stay unique."""
+    name = name.strip()
+    outlet = db.session.get(Outlet, outlet_id)
+    if outlet is None:
+        raise AdminError("There is no such outlet.")
+    clash = db.session.scalar(select(Outlet.id).where(Outlet.name == name, Outlet.id != outlet_id))
+    if clash is not None:
+        raise AdminError(f"An outlet named {name!r} exists already: merge the two instead.")
+    outlet.name = name
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise AdminError(f"An outlet named {name!r} exists already.") from exc
+    return outlet
+
+
+def merge_outlets(source_id: int, target_id: int) -> int:
+    """Move every article of source to target, delete source; return articles moved."""
+    if source_id == target_id:
+        raise AdminError("Choose two different outlets.")
+    start_write()
+    try:
+        source = db.session.get(Outlet, source_id)
+        target = db.session.get(Outlet, target_id)
+        if source is None or target is None:
+            raise AdminError("There is no such outlet.")
+        moved = db.session.execute(
+            update(Article).where(Article.outlet_id == source_id).values(outlet_id=target_id)
+        ).rowcount
+        domain = source.domain
+        db.session.delete(source)
+        db.session.flush()
+        if target.domain is None and domain:
+            target.domain = domain  # keep the publisher's domain for source-link checks
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return moved
+
+
+# --- fixing segmentation --------------------------------------------------------------------
+
+
+def is_annotated(article_id: int) -> bool:
+    """Return whether anyone has labelled, linked or adjudicated a unit of the article."""
+    units = select(Unit.id).where(Unit.article_id == article_id)
+    return any(db.session.scalar(select(exists().where(model.unit_id.in_(units))))
+               for model in (Annotation, AnnotationHistory, SourceLink, Adjudication))
+
+
+def _units_for_edit(article_id: int) -> tuple[Article, list[Unit]]:
+    start_write()
+    # FOR UPDATE on PostgreSQL: two admins fixing the same article take turns.
+    article = db.session.get(Article, article_id, with_for_update=True)
+    if article is None:
+        raise AdminError("There is no such article.")
+    if is_annotated(article_id):
+        raise AdminError("Someone has annotated this article already: its sentences are fixed.")
+    units = db.session.scalars(
+        select(Unit).where(Unit.article_id == article_id).order_by(Unit.position)).all()
+    return article, list(units)
+
+
+def _shift(units: list[Unit], delta: int) -> None:
+    """Move units' positions by delta, one row at a time so (article, position) stays unique."""
+    moves = sorted(((u.position, u.id) for u in units), reverse=delta > 0)
+    for position, unit_id in moves:
+        db.session.execute(update(Unit).where(Unit.id == unit_id).values(position=position + delta))
+
+
+def merge_units(article_id: int, position: int) -> None:
+    """Merge the unit at position with the next one (same kind), keeping offsets valid."""
+    try:
+        article, units = _units_for_edit(article_id)
+        if not 0 <= position < len(units) - 1:
+            raise AdminError("There is no next sentence to merge with.")
+        first, second = units[position], units[position + 1]
+        if first.kind != second.kind:
+            raise AdminError(f"A {first.kind} cannot be merged with a {second.kind}.")
+        later, start, end = units[position + 2:], first.start, second.end
+        db.session.execute(delete(Unit).where(Unit.id == second.id))
+        db.session.execute(update(Unit).where(Unit.id == first.id).values(
+            end=end, text=article.text[start:end]))
+        _shift(later, -1)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def split_unit(article_id: int, position: int, at: int) -> None:
+    """Split the unit at position after its `at`-th character; whitespace at the cut drops."""
+    try:
+        article, units = _units_for_edit(article_id)
+        if not 0 <= position < len(units):
+            raise AdminError("There is no such sentence.")
+        unit = units[position]
+        cut = unit.start + at
+        left_end, right_start = cut, cut
+        while left_end > unit.start and article.text[left_end - 1].isspace():
+            left_end -= 1
+        while right_start < unit.end and article.text[right_start].isspace():
+            right_start += 1
+        if not (unit.start < left_end and right_start < unit.end):
+            raise AdminError("Split inside the sentence: both parts need some text.")
+        start, end, kind = unit.start, unit.end, unit.kind
+        _shift(units[position + 1:], +1)
+        db.session.execute(update(Unit).where(Unit.id == unit.id).values(
+            end=left_end, text=article.text[start:left_end]))
+        db.session.add(Unit(article_id=article_id, position=position + 1, kind=kind,
+                            start=right_start, end=end, text=article.text[right_start:end]))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+# --- uploads --------------------------------------------------------------------------------
+
+
+def import_uploads(files: list, user_id: int):
+    """Import uploaded files through the importer, one transaction per file; return the report."""
+    from annotator.articles.services import import_sources
+
+    sources = [(f.filename or "upload", (lambda f=f: f.read())) for f in files if f]
+    names = ", ".join(name for name, _ in sources)[:500]
+    return import_sources(sources, origin="upload", user_id=user_id,
+                          description=f"upload: {names}")
