@@ -1,1 +1,3 @@
-"""Agreement report views (the agreement issue fills this in)."""
+"""Agreement report views (the pages follow); importing commands registers the CLI."""
+
+from annotator.agreement import commands  # noqa: F401

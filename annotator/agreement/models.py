@@ -1,0 +1,48 @@
+"""Stored per-article agreement statistics: what every report sums instead of raw labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from annotator.extensions import db
+from annotator.timeutil import utcnow
+
+# Bump when the packed record layout in annotator.agreement.pooling changes; rows written
+# with another layout are rebuilt by `flask agreement recompute`.
+LAYOUT = 1
+
+
+class ArticleStats(db.Model):
+    """One article's agreement within one queue: coders are its submitted reviewers.
+
+    ``stats``, ``coders`` and ``pairs`` hold little-endian numpy records (pooling.article_dtype,
+    coder_dtype, pair_dtype over the four labels); the plain columns repeat what lists sort by.
+    """
+
+    __tablename__ = "agreement_article_stats"
+    __table_args__ = (
+        UniqueConstraint("queue_id", "article_id"),
+        Index("ix_agreement_article_stats_article", "article_id"),
+        Index("ix_agreement_article_stats_alpha", "alpha"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    coders: Mapped[int] = mapped_column(default=0)
+    units: Mapped[int] = mapped_column(default=0)
+    pairable_values: Mapped[int] = mapped_column(default=0)
+    # Nominal alpha and percent agreement of this article alone; NULL when undefined.
+    alpha: Mapped[float | None]
+    percent_agreement: Mapped[float | None]
+    layout: Mapped[int] = mapped_column(default=LAYOUT)
+    stats: Mapped[bytes] = mapped_column(LargeBinary)
+    coder_records: Mapped[bytes] = mapped_column(LargeBinary)
+    pair_records: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    queue: Mapped[Queue] = relationship()  # noqa: F821
+    article: Mapped[Article] = relationship()  # noqa: F821

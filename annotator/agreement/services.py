@@ -1,0 +1,160 @@
+"""Keep the per-article agreement statistics current, and rebuild them all."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import case, delete, func, insert, select
+
+from annotator.agreement.models import LAYOUT, ArticleStats
+from annotator.agreement.pooling import Records, build_records
+from annotator.annotations.models import LABELS, Annotation
+from annotator.articles.models import Unit
+from annotator.extensions import begin_write, db
+from annotator.queues.models import Assignment, QueueArticle
+from annotator.timeutil import utcnow
+
+LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+_INSERT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    """What a full rebuild did."""
+
+    articles: int
+    labels: int
+    seconds: float
+
+
+def refresh_article_stats(queue_id: int, article_id: int) -> ArticleStats | None:
+    """Recompute one article's statistics in a queue inside the caller's transaction.
+
+    Call it after an assignment's status changed (submitted, reopened) and before the commit;
+    it does not commit. Returns the row, or None when no submitted assignment is left.
+    """
+    # Serialise refreshes of one article in one queue: the row lock makes a concurrent
+    # submission wait, then its statements see this one's labels (PostgreSQL); SQLite
+    # serialises writers already.
+    db.session.execute(
+        select(QueueArticle.id)
+        .where(QueueArticle.queue_id == queue_id, QueueArticle.article_id == article_id)
+        .with_for_update()
+    )
+    submitted = (Assignment.queue_id == queue_id) & (Assignment.article_id == article_id) & (
+        Assignment.status == "submitted")
+    coder_ids = db.session.scalars(select(Assignment.reviewer_id).where(submitted)).all()
+    row = db.session.scalar(
+        select(ArticleStats).where(ArticleStats.queue_id == queue_id,
+                                   ArticleStats.article_id == article_id))
+    if not coder_ids:
+        if row is not None:
+            db.session.delete(row)
+            db.session.flush()
+        return None
+    labels = db.session.execute(
+        select(Assignment.reviewer_id, Unit.position, Annotation.label)
+        .join(Annotation, Annotation.assignment_id == Assignment.id)
+        .join(Unit, Unit.id == Annotation.unit_id)
+        .where(submitted)
+    ).all()
+    n_units = db.session.scalar(select(func.count()).where(Unit.article_id == article_id))
+    zeros = np.zeros(len(labels), dtype=np.int64)
+    records = build_records(
+        1, len(LABELS), np.array([n_units]), np.zeros(len(coder_ids), dtype=np.int64),
+        np.array(coder_ids), zeros, np.array([r.position for r in labels], dtype=np.int64),
+        np.array([r.reviewer_id for r in labels], dtype=np.int64),
+        np.array([LABEL_INDEX[r.label] for r in labels], dtype=np.int64),
+    )
+    values = _row_values(records)[0]
+    if row is None:
+        row = ArticleStats(queue_id=queue_id, article_id=article_id)
+        db.session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    db.session.flush()
+    return row
+
+
+def _row_values(records: Records) -> list[dict]:
+    """Return every article's column values, in the records' order."""
+    alpha = records.alpha()
+    percent = records.percent_agreement()
+    pairable = records.pairable_values()
+    now = utcnow()
+    return [
+        {
+            "coders": int(records.articles["coders"][i]),
+            "units": int(records.articles["units"][i]),
+            "pairable_values": int(pairable[i]),
+            "alpha": None if np.isnan(alpha[i]) else float(alpha[i]),
+            "percent_agreement": None if np.isnan(percent[i]) else float(percent[i]),
+            "layout": LAYOUT,
+            "stats": stats,
+            "coder_records": coders,
+            "pair_records": pairs,
+            "updated_at": now,
+        }
+        for i, (stats, coders, pairs) in enumerate(records.packed())
+    ]
+
+
+def _int_matrix(result, columns: int) -> np.ndarray:
+    """Read an all-integer result into a rows x columns array without Python tuples."""
+    flat = np.fromiter(itertools.chain.from_iterable(result), dtype=np.int64)
+    return flat.reshape(-1, columns)
+
+
+def recompute_all() -> RecomputeResult:
+    """Rebuild every article's statistics from the submitted labels, in one transaction."""
+    started = time.perf_counter()
+    label_index = case({label: i for i, label in enumerate(LABELS)}, value=Annotation.label)
+    if db.session().in_transaction():
+        db.session.commit()  # end earlier reads, so the rebuild can take the write lock first
+    try:
+        begin_write()
+        conn = db.session.connection()
+        coders = _int_matrix(conn.execute(
+            select(Assignment.queue_id, Assignment.article_id, Assignment.reviewer_id)
+            .where(Assignment.status == "submitted")
+        ), 3)
+        labels = _int_matrix(conn.execute(
+            select(Assignment.queue_id, Assignment.article_id, Assignment.reviewer_id,
+                   Unit.position, label_index)
+            .select_from(Annotation)
+            .join(Assignment, Assignment.id == Annotation.assignment_id)
+            .join(Unit, Unit.id == Annotation.unit_id)
+            .where(Assignment.status == "submitted")
+        ), 5)
+        unit_counts = _int_matrix(conn.execute(
+            select(Unit.article_id, func.count()).group_by(Unit.article_id)
+            .order_by(Unit.article_id)), 2)
+        span = int(max(coders[:, 1].max(initial=0), labels[:, 1].max(initial=0))) + 1
+        keys = np.unique(coders[:, 0] * span + coders[:, 1])
+        units = np.zeros(len(keys), dtype=np.int64)
+        article_ids = keys % span
+        where = np.searchsorted(unit_counts[:, 0], article_ids)
+        found = where < len(unit_counts)
+        found[found] &= unit_counts[where[found], 0] == article_ids[found]
+        units[found] = unit_counts[where[found], 1]
+        records = build_records(
+            len(keys), len(LABELS), units,
+            np.searchsorted(keys, coders[:, 0] * span + coders[:, 1]), coders[:, 2],
+            np.searchsorted(keys, labels[:, 0] * span + labels[:, 1]), labels[:, 3],
+            labels[:, 2], labels[:, 4],
+        )
+        db.session.execute(delete(ArticleStats))
+        rows = _row_values(records)
+        for i, row in enumerate(rows):
+            row["queue_id"] = int(keys[i] // span)
+            row["article_id"] = int(article_ids[i])
+        for lo in range(0, len(rows), _INSERT_CHUNK):
+            db.session.execute(insert(ArticleStats), rows[lo : lo + _INSERT_CHUNK])
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return RecomputeResult(len(keys), len(labels), time.perf_counter() - started)
