@@ -1,3 +1,70 @@
-"""Agreement report views (the pages follow); importing commands registers the CLI."""
+"""The leads' agreement reports: overview, article drill-down, reviewer detail."""
 
-from annotator.agreement import commands  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from annotator.agreement import bp, charts, commands, reports  # noqa: F401  (commands: CLI)
+from annotator.agreement.forms import ReportFilterForm
+from annotator.agreement.intervals import EXACT_MAX
+from annotator.agreement.metrics import METHOD_NOTES
+from annotator.agreement.pooling import POOLING_NOTES
+from annotator.agreement.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
+
+
+def _filters() -> tuple[ReportFilterForm, reports.ReportFilter]:
+    """Bind the filter form to the query string; an invalid field filters nothing."""
+    form = ReportFilterForm(formdata=request.args)
+    form.set_choices(*reports.filter_choices())
+    form.validate()
+    ok = {name: not getattr(form, name).errors for name in ("queue", "outlet", "date_from",
+                                                            "date_to")}
+    return form, reports.ReportFilter(
+        queue_id=form.queue.data if ok["queue"] else None,
+        outlet_id=form.outlet.data if ok["outlet"] else None,
+        date_from=form.date_from.data if ok["date_from"] else None,
+        date_to=form.date_to.data if ok["date_to"] and ok["date_from"] else None,
+    )
+
+
+def _notes() -> list[str]:
+    pooling = POOLING_NOTES.format(exact_max=EXACT_MAX, min_values=MIN_PAIRABLE_VALUES,
+                                   dominant=DOMINANT_LABEL_SHARE)
+    return [block for text in (METHOD_NOTES, pooling) for block in text.split("\n\n")]
+
+
+@bp.get("/")
+def overview():
+    """Show pooled agreement of the filtered articles: outlets, articles, reviewers, labels."""
+    form, filters = _filters()
+    report = reports.overview(filters, request.args.get("sort", "alpha"),
+                              request.args.get("dir", "asc"), request.args.get("page", 1, int))
+    alpha_rows = [(name, f.alpha.value, f.interval.low, f.interval.high)
+                  for name, f in report.outlets]
+    mix_rows = [(name, f.label_shares) for name, f in report.outlets]
+    return render_template(
+        "agreement/overview.html", form=form, filters=filters, report=report,
+        alpha_chart=charts.alpha_chart(alpha_rows),
+        mix_chart=charts.mix_chart(mix_rows, report.labels),
+        heat_bucket=charts.heat_bucket, notes=_notes(),
+    )
+
+
+@bp.get("/articles/<int:article_id>")
+def article(article_id: int):
+    """Show one article's sentence x reviewer grid in a queue, disagreements highlighted."""
+    detail = reports.article_detail(article_id, request.args.get("queue", type=int))
+    if detail is None:
+        abort(404)
+    return render_template("agreement/article.html", detail=detail, labels=reports.LABELS)
+
+
+@bp.get("/reviewers/<int:user_id>")
+def reviewer(user_id: int):
+    """Show one reviewer's agreement with each colleague over the filtered articles."""
+    form, filters = _filters()
+    report = reports.reviewer_report(user_id, filters)
+    if report is None:
+        abort(404)
+    return render_template("agreement/reviewer.html", form=form, filters=filters,
+                           report=report, labels=reports.LABELS)

@@ -1,0 +1,293 @@
+"""Read the stored per-article statistics for the leads' reports; never the raw labels in bulk."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+from sqlalchemy import Select, func, select
+
+from annotator.agreement import rollup
+from annotator.agreement.models import ArticleStats
+from annotator.agreement.pooled import PairAgreement
+from annotator.agreement.pooling import (
+    article_dtype,
+    coder_dtype,
+    figure_warnings,
+    pair_dtype,
+    unpack,
+)
+from annotator.annotations.models import LABELS, Annotation, SourceLink
+from annotator.articles.models import Article, Outlet, Unit
+from annotator.auth.models import User
+from annotator.extensions import db
+from annotator.queues.models import Assignment, Queue
+
+Q = len(LABELS)
+PER_PAGE = 50
+SORTS = {
+    "alpha": ArticleStats.alpha,
+    "agreement": ArticleStats.percent_agreement,
+    "reviewers": ArticleStats.coders,
+    "sentences": ArticleStats.units,
+    "title": Article.title,
+    "outlet": Outlet.name,
+    "published": Article.published_at,
+}
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which articles a report pools: a queue, an outlet, a publication date range."""
+
+    queue_id: int | None = None
+    outlet_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def apply(self, query: Select) -> Select:
+        """Restrict a query that selects from ArticleStats joined to Article."""
+        if self.queue_id:
+            query = query.where(ArticleStats.queue_id == self.queue_id)
+        if self.outlet_id:
+            query = query.where(Article.outlet_id == self.outlet_id)
+        if self.date_from:
+            query = query.where(Article.published_at >= datetime.combine(self.date_from, time()))
+        if self.date_to:
+            end = datetime.combine(self.date_to + timedelta(days=1), time())
+            query = query.where(Article.published_at < end)
+        return query
+
+    def args(self) -> dict[str, str]:
+        """Return the filter as query-string arguments (for links that keep it)."""
+        values = {"queue": self.queue_id, "outlet": self.outlet_id,
+                  "date_from": self.date_from, "date_to": self.date_to}
+        return {k: str(v) for k, v in values.items() if v}
+
+
+@dataclass
+class ArticleRow:
+    """One line of the article table."""
+
+    article_id: int
+    queue_id: int
+    title: str
+    outlet: str
+    queue: str
+    published_at: datetime | None
+    coders: int
+    units: int
+    alpha: float | None
+    percent_agreement: float | None
+    warnings: list[str]
+
+
+@dataclass
+class ArticlePage:
+    """A sorted page of the article table."""
+
+    rows: list[ArticleRow]
+    total: int
+    page: int
+    pages: int
+    sort: str
+    direction: str
+
+
+@dataclass
+class Overview:
+    """Everything the overview page shows."""
+
+    labels: tuple[str, ...]
+    overall: rollup.GroupFigures
+    outlets: list[tuple[str, rollup.GroupFigures]]
+    reviewers: list[tuple[User, rollup.ReviewerFigures]]
+    articles: ArticlePage
+    queues: list[Queue] = field(default_factory=list)
+
+
+def _stats_query(*columns) -> Select:
+    return select(*columns).select_from(ArticleStats).join(
+        Article, Article.id == ArticleStats.article_id)
+
+
+def overview(filters: ReportFilter, sort: str = "alpha", direction: str = "asc",
+             page: int = 1) -> Overview:
+    """Pool the filtered articles' stored statistics into the overview's figures."""
+    rows = db.session.execute(filters.apply(_stats_query(
+        Article.outlet_id, ArticleStats.stats, ArticleStats.coder_records))).all()
+    articles, _ = unpack([r.stats for r in rows], article_dtype(Q))
+    coders, coder_article = unpack([r.coder_records for r in rows], coder_dtype(Q))
+    outlet_ids = np.fromiter((r.outlet_id for r in rows), dtype=np.int64, count=len(rows))
+    keys, group = np.unique(outlet_ids, return_inverse=True)
+    names = dict(db.session.execute(
+        select(Outlet.id, Outlet.name).where(Outlet.id.in_([int(k) for k in keys]))).all())
+    outlets = rollup.pool_groups(articles, group, [int(k) for k in keys], coders,
+                                 coder_article, LABELS)
+    outlets.sort(key=lambda f: (f.alpha.value is None, f.alpha.value or 0.0, names[f.key]))
+    people = rollup.reviewers(articles, coders, LABELS)
+    users = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_([p.reviewer_id for p in people])))}
+    people.sort(key=lambda p: (p.kappa.value is None, p.kappa.value or 0.0, p.reviewer_id))
+    return Overview(
+        labels=LABELS,
+        overall=rollup.overall(articles, coders, coder_article, LABELS),
+        outlets=[(names[f.key], f) for f in outlets],
+        reviewers=[(users[p.reviewer_id], p) for p in people],
+        articles=article_page(filters, sort, direction, page),
+    )
+
+
+def article_page(filters: ReportFilter, sort: str, direction: str, page: int) -> ArticlePage:
+    """Return one page of the filtered articles in the asked order (undefined alpha last)."""
+    sort = sort if sort in SORTS else "alpha"
+    direction = "desc" if direction == "desc" else "asc"
+    column = SORTS[sort]
+    ordered = column.desc() if direction == "desc" else column.asc()
+    base = filters.apply(_stats_query(func.count()).join(Outlet, Outlet.id == Article.outlet_id))
+    total = db.session.scalar(base)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(page, 1), pages)
+    query = filters.apply(
+        _stats_query(ArticleStats, Article.title, Article.published_at,
+                     Outlet.name.label("outlet"), Queue.name.label("queue"))
+        .join(Outlet, Outlet.id == Article.outlet_id)
+        .join(Queue, Queue.id == ArticleStats.queue_id)
+    ).order_by(column.is_(None), ordered, ArticleStats.id)
+    result = db.session.execute(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    rows = []
+    for r in result:
+        s = r.ArticleStats
+        record = np.frombuffer(s.stats, dtype=article_dtype(Q))[0]
+        rows.append(ArticleRow(
+            article_id=s.article_id, queue_id=s.queue_id, title=r.title, outlet=r.outlet,
+            queue=r.queue, published_at=r.published_at, coders=s.coders, units=s.units,
+            alpha=s.alpha, percent_agreement=s.percent_agreement,
+            warnings=figure_warnings(s.coders, s.pairable_values, record["label_counts"],
+                                     LABELS),
+        ))  # fmt: skip
+    return ArticlePage(rows, total, page, pages, sort, direction)
+
+
+def filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Return the queues and outlets a lead can filter by, by name."""
+    queues = db.session.execute(select(Queue.id, Queue.name).order_by(Queue.name)).all()
+    outlets = db.session.execute(select(Outlet.id, Outlet.name).order_by(Outlet.name)).all()
+    return [tuple(q) for q in queues], [tuple(o) for o in outlets]
+
+
+@dataclass
+class ReviewerReport:
+    """One reviewer's figures and their agreement with each colleague."""
+
+    user: User
+    figures: rollup.ReviewerFigures | None
+    colleagues: list[tuple[User, PairAgreement]]
+
+
+def reviewer_report(user_id: int, filters: ReportFilter) -> ReviewerReport | None:
+    """Pool the filtered articles the reviewer submitted: their figures and pairwise kappas."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    query = filters.apply(
+        _stats_query(ArticleStats.stats, ArticleStats.coder_records, ArticleStats.pair_records)
+        .join(Assignment, (Assignment.queue_id == ArticleStats.queue_id)
+              & (Assignment.article_id == ArticleStats.article_id))
+        .where(Assignment.reviewer_id == user_id, Assignment.status == "submitted"))
+    rows = db.session.execute(query).all()
+    articles, _ = unpack([r.stats for r in rows], article_dtype(Q))
+    coders, _ = unpack([r.coder_records for r in rows], coder_dtype(Q))
+    pairs, _ = unpack([r.pair_records for r in rows], pair_dtype(Q))
+    mine = [f for f in rollup.reviewers(articles, coders, LABELS) if f.reviewer_id == user_id]
+    pairwise = rollup.colleagues(pairs, user_id)
+    users = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_([p.coder_b for p in pairwise])))}
+    pairwise.sort(key=lambda p: (p.cohen_kappa.value is None, p.cohen_kappa.value or 0.0))
+    return ReviewerReport(user, mine[0] if mine else None,
+                          [(users[p.coder_b], p) for p in pairwise])
+
+
+@dataclass
+class GridRow:
+    """One sentence of the drill-down: each reviewer's label and sources, and the majority."""
+
+    unit: Unit
+    labels: list[str | None]
+    sources: list[list[SourceLink]]
+    majority: str | None
+    disagreement: bool
+
+
+@dataclass
+class ArticleDetail:
+    """The sentence x reviewer grid of one article in one queue."""
+
+    article: Article
+    queue: Queue | None
+    queues: list[Queue]
+    reviewers: list[User]
+    rows: list[GridRow]
+    stats: ArticleStats | None
+    warnings: list[str]
+    in_progress: int
+
+
+def majority_label(labels: list[str | None]) -> str | None:
+    """Return the label more than half of the sentence's labels agree on, if any."""
+    given = [label for label in labels if label is not None]
+    if not given:
+        return None
+    label, count = Counter(given).most_common(1)[0]
+    return label if count * 2 > len(given) else None
+
+
+def article_detail(article_id: int, queue_id: int | None) -> ArticleDetail | None:
+    """Load one article's submitted labels and sources in a queue (None if no such article)."""
+    article = db.session.get(Article, article_id)
+    if article is None:
+        return None
+    queues = list(db.session.scalars(
+        select(Queue).join(Assignment, Assignment.queue_id == Queue.id)
+        .where(Assignment.article_id == article_id, Assignment.status == "submitted")
+        .distinct().order_by(Queue.name)))
+    queue = next((q for q in queues if q.id == queue_id), queues[0] if queues else None)
+    if queue is None:
+        return ArticleDetail(article, None, [], [], [], None, [], 0)
+    assignments = list(db.session.scalars(
+        select(Assignment).where(Assignment.queue_id == queue.id,
+                                 Assignment.article_id == article_id,
+                                 Assignment.status == "submitted")
+        .order_by(Assignment.reviewer_id)))
+    column = {a.id: i for i, a in enumerate(assignments)}
+    units = article.units
+    where = {u.id: i for i, u in enumerate(units)}
+    labels = [[None] * len(assignments) for _ in units]
+    for a_id, unit_id, label in db.session.execute(
+        select(Annotation.assignment_id, Annotation.unit_id, Annotation.label)
+        .where(Annotation.assignment_id.in_(column))
+    ):
+        labels[where[unit_id]][column[a_id]] = label
+    sources = [[[] for _ in assignments] for _ in units]
+    for link in db.session.scalars(
+        select(SourceLink).where(SourceLink.assignment_id.in_(column)).order_by(SourceLink.id)
+    ):
+        sources[where[link.unit_id]][column[link.assignment_id]].append(link)
+    rows = [GridRow(unit, labels[i], sources[i], majority_label(labels[i]),
+                    len({x for x in labels[i] if x is not None}) > 1)
+            for i, unit in enumerate(units)]
+    stats = db.session.scalar(select(ArticleStats).where(
+        ArticleStats.queue_id == queue.id, ArticleStats.article_id == article_id))
+    warnings = []
+    if stats is not None:
+        record = np.frombuffer(stats.stats, dtype=article_dtype(Q))[0]
+        warnings = figure_warnings(stats.coders, stats.pairable_values,
+                                   record["label_counts"], LABELS)
+    in_progress = db.session.scalar(select(func.count()).where(
+        Assignment.queue_id == queue.id, Assignment.article_id == article_id,
+        Assignment.status == "active"))
+    return ArticleDetail(article, queue, queues, [a.reviewer for a in assignments], rows,
+                         stats, warnings, in_progress)
