@@ -38,12 +38,13 @@ def test_annotation_page_shows_article_units_and_labels(app, login_as):
     assert response.status_code == 200
     assert "Storm hits coast" in html and "Caspian Wire" in html and "19 September 2023" in html
     for unit in article.units:
-        assert f'id="u{unit.id}" class="k-{unit.kind}"' in html
+        assert f'id="u{unit.id}"' in html and f">{unit.text}</" in html
         for label in ("fact", "claim", "opinion", "prediction"):
             assert f'value="{unit.id}:{label}"' in html
     assert f'value="{article.units[1].id}:claim" aria-pressed="true"' in html
     assert html.count('aria-pressed="true"') == 1
-    assert 'class="k-caption"' in html
+    assert f'id="u{article.units[0].id}" class="k-headline"><h1' in html
+    assert f'id="u{article.units[3].id}" class="k-caption"' in html
     assert re.search(r'<progress id="ws-progress" max="4" value="1"', html)
     assert re.search(r'id="ws-submit" disabled', html)
     assert 'aria-live="polite"' in html

@@ -239,7 +239,7 @@
       heading.textContent = "Add a source";
     }
     el("unit_id").value = li.id.slice(1);
-    document.getElementById("src-unit").textContent = li.querySelector(".tx").textContent;
+    document.getElementById("src-unit").textContent = li.firstElementChild.textContent;
     selfHint();
     srcDialog.showModal();
     el("url").focus();
@@ -347,7 +347,17 @@
     saves.forEach((s, li) => { if (s.pending !== null && s.inflight === null) { retry(li); } });
   });
 
-  units.forEach((li) => { li.tabIndex = -1; tabbable(li, false); });
+  // The page leaves these out to stay small: name each button group after its sentence and
+  // make every label button a toggle (the page marks only the chosen one).
+  units.forEach((li) => {
+    const group = li.querySelector(".lb");
+    li.firstElementChild.id = "t" + li.id.slice(1);
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-labelledby", li.firstElementChild.id);
+    li.tabIndex = -1;
+    tabbable(li, false);
+    show(li, li.dataset.l);
+  });
   const fromHash = /^#u\d+$/.test(location.hash) && document.getElementById(location.hash.slice(1));
   setCurrent(fromHash || units.find((li) => !li.dataset.l) || units[0]);
   progress();
