@@ -1,0 +1,217 @@
+"""The reviewer workspace in Chromium: keyboard labelling, autosave, sources, blindness, XSS."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from annotator.annotations.models import Annotation, AnnotationHistory, SourceLink
+from annotator.articles.models import Article, Outlet
+from annotator.articles.services import import_paths
+from annotator.extensions import db
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import PASSWORD, make_queue, make_user
+
+SAMPLE = (Path(__file__).resolve().parents[2] / "annotator" / "samples"
+          / "azerbaijan-offensive-2023-09-19.txt")
+OUTLET_DOMAIN = "sample-outlet.example"
+KEYS = ["1", "c", "3", "p", "f", "2", "o", "4"]
+KEY_LABEL = {"1": "fact", "f": "fact", "2": "claim", "c": "claim", "3": "opinion",
+             "o": "opinion", "4": "prediction", "p": "prediction"}
+
+
+@pytest.fixture
+def sample(live_app):
+    """Import the sample article into a queue of overlap 2 with two reviewers."""
+    report = import_paths([str(SAMPLE)], outlet="Sample outlet")
+    article = db.session.get(Article, report.files[0].article_ids[0])
+    db.session.get(Outlet, article.outlet_id).domain = OUTLET_DOMAIN
+    db.session.commit()
+    ana, ben = make_user("reviewer", "ana"), make_user("reviewer", "ben")
+    make_queue("Caucasus desk", overlap=2, reviewers=[ana, ben], articles=[article])
+    live_app.config["WTF_CSRF_ENABLED"] = True
+    return article
+
+
+def _start(page, base_url: str, username: str) -> None:
+    log_in(page, base_url, username, PASSWORD)
+    page.get_by_role("button", name=re.compile("Start next article|Resume")).click()
+    page.wait_for_selector(".ws-units > li.cur")  # the script is running
+
+
+def _labels(page) -> list[str]:
+    return page.eval_on_selector_all(".ws-units > li", "els => els.map(e => e.dataset.l)")
+
+
+def _wait_saved(page) -> None:
+    page.wait_for_function(
+        "() => !document.querySelector('.ws-st.saving, .ws-st.failed')"
+        " && !document.getElementById('ws-submit').disabled")
+
+
+def _add_source_with_keyboard(page, url: str, note: str) -> None:
+    page.keyboard.press("s")
+    page.wait_for_selector("#src-dialog[open]")
+    page.keyboard.type(url)
+    page.keyboard.press("Tab")          # to the first stance
+    page.keyboard.press("ArrowRight")   # supports -> contradicts (checks it)
+    page.keyboard.press("Tab")
+    page.keyboard.type("Independent report")
+    page.keyboard.press("Tab")
+    page.keyboard.type(note)
+    page.keyboard.press("Tab")          # Save source
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_reviewer_labels_the_sample_with_the_keyboard_only(page, live_server, sample):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, live_server, "ana", PASSWORD)
+    assert page.get_by_role("heading", name="Caucasus desk").is_visible()
+    screenshot(page, "reviewer-home")
+    page.get_by_role("button", name="Start next article").click()
+    page.wait_for_selector(".ws-units > li.cur")
+    total = page.locator(".ws-units > li").count()
+    assert total == len(sample.units) > 10
+    assert page.locator(".ws-units > li.k-caption").count() >= 1
+
+    posts, navigations = [], []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.on("framenavigated", lambda f: navigations.append(f.url))
+    expected = []
+    for i in range(total):
+        key = KEYS[i % len(KEYS)]
+        expected.append(KEY_LABEL[key])
+        page.keyboard.press(key)
+    _wait_saved(page)
+    assert posts == [posts[0]] * total and posts[0].endswith("/labels")  # one request per label
+    assert navigations == []                                            # and no page reload
+    assert _labels(page) == expected
+    assert page.locator("#ws-count").inner_text() == f"{total} / {total}"
+    assert page.evaluate("document.activeElement.id") == "ws-submit"
+    # The toolbar stayed in reach at the bottom of a long article.
+    assert page.locator(".ws-bar").bounding_box()["y"] >= 0
+    assert page.locator("#ws-submit").is_visible()
+
+    page.keyboard.press("k")            # back into the sentences, on the last one
+    page.keyboard.press("k")
+    focused = page.evaluate("document.activeElement.id")
+    _add_source_with_keyboard(page, "https://www.reuters.com/world/?utm_source=x#top",
+                              "Matches the <i>wire</i> copy")
+    source = page.locator(f"#{focused} .src")
+    assert source.locator(".stance").inner_text().lower() == "contradicts"
+    assert source.locator("a").first.get_attribute("href") == "https://www.reuters.com/world/"
+    assert source.locator(".dom").inner_text() == "reuters.com"
+    assert page.evaluate("document.activeElement.id") == focused  # back on the same sentence
+
+    page.reload()
+    assert _labels(page) == expected
+    assert page.locator(".src").count() == 1
+    screenshot(page, "annotate")
+
+    page.locator("#ws-submit").click()
+    page.wait_for_url(f"{live_server}/")
+    assert "read-only" in page.locator(".flash").inner_text()
+    page.get_by_role("link", name=sample.title).click()
+    assert page.locator(".lb button").first.is_disabled()
+    page.keyboard.press("2")
+    assert _labels(page) == expected
+    status = page.evaluate("""async () => {
+        const f = document.getElementById('ws-form');
+        const unit = Number(f.querySelector('li').id.slice(1));
+        const r = await fetch(f.action, {method: 'POST', body: JSON.stringify(
+          {unit_id: unit, label: 'claim'}), headers: {'Content-Type': 'application/json',
+          'X-CSRFToken': f.elements.namedItem('csrf_token').value}});
+        return r.status; }""")
+    assert status == 409
+    assert not [e for e in errors if "Content Security Policy" in e]
+
+
+def test_a_second_reviewer_sees_none_of_the_first_ones_work(page, new_page, live_server, sample):
+    _start(page, live_server, "ana")
+    first_url = page.url
+    for _ in range(3):
+        page.keyboard.press("o")
+    _add_source_with_keyboard(page, "https://example.org/a", "ana's note")
+    _wait_for_labels(page, 3)
+
+    other = new_page()
+    _start(other, live_server, "ben")
+    assert other.url != first_url
+    assert _labels(other) == [""] * len(sample.units)
+    assert other.locator('[aria-pressed="true"]').count() == 0
+    assert other.locator(".src").count() == 0
+    html = other.content()
+    assert "example.org" not in html and "ana's note" not in html
+    response = other.goto(first_url)
+    assert response.status == 403
+    assert "example.org" not in other.content() and "opinion" not in other.content().lower()
+
+
+def _wait_for_labels(page, n: int) -> None:
+    page.wait_for_function(f"() => document.querySelectorAll('.ws-units > li:not([data-l=\"\"])')"
+                           f".length >= {n} && !document.querySelector('.ws-st.saving')")
+
+
+def test_xss_in_a_note_and_a_javascript_url_are_neutralised(page, live_server, sample):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _start(page, live_server, "ana")
+    payload = ('<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+               '<a href="javascript:window.pwned=3">x</a><b>bold</b>')
+    _add_source_with_keyboard(page, f"https://{OUTLET_DOMAIN}/same-story", payload)
+    note = page.locator(".src .note").first
+    assert note.locator("b").inner_text() == "bold"
+    assert note.locator("img, script").count() == 0
+    assert note.locator("a").count() == 0 or "javascript" not in (
+        note.locator("a").first.get_attribute("href") or "")
+    assert page.locator(".src .self").is_visible()    # own outlet: self-corroboration
+    note.click()
+    assert page.evaluate("window.pwned") is None
+
+    page.keyboard.press("s")
+    page.keyboard.type("javascript:alert(document.domain)")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    page.locator("#src-dialog button[type=submit]").click()
+    assert page.locator("#src-dialog").evaluate("d => d.open")  # the browser refused it
+    page.evaluate("document.getElementById('src-form').noValidate = true")
+    with page.expect_navigation():
+        page.locator("#src-dialog button[type=submit]").click()
+    assert "not an http(s) URL" in page.content()
+    assert page.locator('a[href^="javascript"]').count() == 0
+    assert dialogs == []
+    assert db.session.scalar(select(SourceLink.id)
+                             .where(SourceLink.url.like("javascript%"))) is None
+
+
+def test_a_failed_save_is_shown_and_retried(page, live_server, sample):
+    _start(page, live_server, "ana")
+    failures = {"left": 2}
+
+    def flaky(route):
+        if failures["left"]:
+            failures["left"] -= 1
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/labels", flaky)
+    page.keyboard.press("f")
+    first = page.locator(".ws-units > li").first
+    page.wait_for_selector(".ws-st.failed")
+    assert "Not saved" in first.locator(".ws-st").inner_text()
+    assert "not saved" in page.locator("#ws-live").inner_text()
+    first.locator(".ws-st button").click()         # Retry now (the second failure)
+    page.wait_for_selector(".ws-units > li:first-child .ws-st.saved", timeout=15_000)
+    unit_id = int(first.get_attribute("id")[1:])
+    db.session.expire_all()
+    assert db.session.scalar(select(Annotation.label)
+                             .where(Annotation.unit_id == unit_id)) == "fact"
+    assert db.session.scalar(select(AnnotationHistory.new_label)
+                             .where(AnnotationHistory.unit_id == unit_id)) == "fact"
