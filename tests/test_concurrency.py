@@ -1,9 +1,10 @@
 """50 reviewers take, label and submit from one queue at once, on SQLite and PostgreSQL.
 
 Each reviewer is a thread with its own app context (so its own session and connection),
-calling the services the views call. The queue's clock runs fast (one lease minute is
-a fraction of a real second) and some reviewers walk away from an article half done,
-so expired leases are reclaimed while the others work.
+calling the services the views call: take_next, the workspace's save_label and submit.
+The queue's clock runs fast (a one-minute lease lasts a few real seconds) and some
+reviewers walk away from an article half done, so expired leases are reclaimed while the
+others work.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import time
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from annotator.extensions import begin_write, db
-from annotator.models import Annotation, Assignment, QueueArticle, Unit, User
+from annotator.annotations import services as workspace
+from annotator.extensions import db
+from annotator.models import LABELS, Annotation, Assignment, QueueArticle, Unit, User
 from annotator.queues import services
 from annotator.timeutil import utcnow
 from tests.conftest import make_test_app
@@ -27,7 +29,7 @@ REVIEWERS = 50
 ARTICLES = 100
 OVERLAP = 3
 WALK_AWAY = 8  # reviewers who abandon their first article half labelled, then leave
-SPEED = 150  # fake seconds per real second: a 1-minute lease lasts 0.4 s
+SPEED = 20  # fake seconds per real second: a 1-minute lease lasts 3 s
 DEADLINE = 90.0
 
 
@@ -42,37 +44,25 @@ class FastClock:
         return self.start + timedelta(seconds=(time.monotonic() - self.start_real) * SPEED)
 
 
-def _label_and_submit(assignment_id: int, submit: bool = True) -> bool:
-    """Label every unit (or half of them) and submit; False when the lease was lost."""
-    db.session.commit()
-    begin_write()
+def _label_and_submit(user, assignment_id: int, submit: bool = True) -> bool:
+    """Label every unit (or half of them) and submit, through the workspace's services.
+
+    Returns False when the lease was lost meanwhile (the workspace answers 409 then).
+    """
+    units = db.session.scalars(
+        select(Unit.id).join(Assignment, Assignment.article_id == Unit.article_id)
+        .where(Assignment.id == assignment_id).order_by(Unit.position)
+    ).all()
     try:
-        assignment = db.session.get(Assignment, assignment_id)
-        if not services.renew_lease(assignment):
-            db.session.rollback()
-            return False
-        units = db.session.scalars(
-            select(Unit.id).where(Unit.article_id == assignment.article_id).order_by(Unit.id)
-        ).all()
-        done = set(db.session.scalars(
-            select(Annotation.unit_id).where(Annotation.assignment_id == assignment_id)))
-        todo = [u for u in (units if submit else units[: len(units) // 2]) if u not in done]
-        if todo:
-            db.session.execute(insert(Annotation), [
-                {"assignment_id": assignment_id, "unit_id": u,
-                 "label": random.choice(("fact", "claim", "opinion", "prediction"))}
-                for u in todo
-            ])
+        for unit_id in units if submit else units[: len(units) // 2]:
+            workspace.save_label(assignment_id, user, unit_id, random.choice(LABELS))
         if submit:
-            services.mark_submitted(assignment)
-        db.session.commit()
-        return True
-    except services.AssignmentStateError:
-        db.session.rollback()
-        return False
-    except BaseException:
-        db.session.rollback()
+            workspace.submit_assignment(assignment_id, user)
+    except workspace.WorkspaceError as exc:
+        if exc.status == 409:
+            return False
         raise
+    return True
 
 
 def _reviewer(app, user_id: int, queue_id: int, walk_away: bool, stop_at: float,
@@ -88,13 +78,13 @@ def _reviewer(app, user_id: int, queue_id: int, walk_away: bool, stop_at: float,
                     time.sleep(0.05)  # slots may come back when leases expire
                     continue
                 if walk_away:
-                    _label_and_submit(assignment.id, submit=False)
+                    _label_and_submit(user, assignment.id, submit=False)
                     with lock:
                         stats["walked away"] += 1
                     break
                 with lock:
                     stats["taken"] += 1
-                if _label_and_submit(assignment.id):
+                if _label_and_submit(user, assignment.id):
                     with lock:
                         stats["submitted"] += 1
                 else:
