@@ -141,7 +141,11 @@
     const s = state(li);
     if (s.pending === null) { s.pending = label; }
     const code = response ? response.status : 0;
-    s.error = (body && body.reason) || (code ? "the server answered " + code : "no connection");
+    if (code === 401) {
+      s.error = "you are logged out; log in again in another tab and it will be retried";
+    } else {
+      s.error = (body && body.reason) || (code ? "the server answered " + code : "no connection");
+    }
     s.tries += 1;
     const final = code === 400 || code === 403 || code === 404 || code === 409;
     if (!final) {
@@ -270,6 +274,7 @@
 
   /* ---- wiring ---- */
 
+  let removing = false;
   form.addEventListener("submit", (event) => {
     const button = event.submitter;
     if (button && button.name === "set") {
@@ -277,8 +282,12 @@
       const li = button.closest("li");
       setCurrent(li, false);
       choose(li, button.value.split(":")[1], false);
-    } else if (button && button.classList.contains("src-rm")) {
-      if (!window.confirm("Remove this source?")) { event.preventDefault(); }
+    } else if (button && button.classList.contains("src-rm") && !removing) {
+      event.preventDefault();
+      if (window.confirm("Remove this source?")) {
+        // Leave the page only once the labels in flight are saved.
+        settled().then(() => { removing = true; form.requestSubmit(button); });
+      }
     }
   });
 

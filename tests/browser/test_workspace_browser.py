@@ -215,3 +215,33 @@ def test_a_failed_save_is_shown_and_retried(page, live_server, sample):
                              .where(Annotation.unit_id == unit_id)) == "fact"
     assert db.session.scalar(select(AnnotationHistory.new_label)
                              .where(AnnotationHistory.unit_id == unit_id)) == "fact"
+
+
+def test_the_workspace_works_without_javascript(_chromium, live_server, sample):
+    context = _chromium.new_context(java_script_enabled=False,
+                                    viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "ana", PASSWORD)
+        page.get_by_role("button", name="Start next article").click()
+        units = page.locator(".ws-units > li")
+        total = units.count()
+        assert page.locator("#ws-submit").is_disabled()
+        for i in range(total):
+            with page.expect_navigation():
+                units.nth(i).get_by_role("button", name="prediction").click()
+        assert page.locator('[aria-pressed="true"]').count() == total
+        assert page.locator("#ws-count").inner_text() == f"{total} / {total}"
+
+        page.get_by_role("link", name="Add source").click()
+        page.get_by_label("Sentence").select_option(index=3)
+        page.get_by_label("URL").fill("https://example.net/report")
+        page.get_by_label("Context").check()
+        page.get_by_role("button", name="Save source").click()
+        assert page.locator(".src .stance").inner_text().lower() == "context"
+        assert page.locator(".src .dom").inner_text() == "example.net"
+
+        page.locator("#ws-submit").click()
+        assert "read-only" in page.locator(".flash").inner_text()
+    finally:
+        context.close()
