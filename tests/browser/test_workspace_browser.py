@@ -112,6 +112,7 @@ def test_reviewer_labels_the_sample_with_the_keyboard_only(page, live_server, sa
     page.reload()
     assert _labels(page) == expected
     assert page.locator(".src").count() == 1
+    page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "annotate")
 
     page.locator("#ws-submit").click()
