@@ -1,0 +1,143 @@
+"""Writers for the export formats: CSV, JSON Lines and XLSX. Pure: no Flask, no database.
+
+The CSV and JSONL writers are generators that take rows lazily and yield text in blocks, so a
+response or a file receives a million rows without the rows ever being held together.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+BLOCK_CHARS = 1 << 16  # yield about 64 KB at a time
+# One encoder, built once: json.dumps with options builds a new encoder on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+CSV_READING_HINT = (
+    'Lines starting with "#" are this header. Read with pandas.read_csv(path, comment="#") '
+    'or R read.csv(path, comment.char = "#"); text cells are quoted, so "#" inside them is data.'
+)
+
+
+def jsonl_stream(meta: dict[str, Any] | None, records: Iterable[dict]) -> Iterator[str]:
+    """Yield JSON Lines: a {"_meta": ...} line when meta is given, then one line per record."""
+    encode = _JSON.encode
+    if meta is not None:
+        yield encode({"_meta": meta}) + "\n"
+    block: list[str] = []
+    size = 0
+    for record in records:
+        line = encode(record)
+        block.append(line)
+        size += len(line)
+        if size >= BLOCK_CHARS:
+            block.append("")
+            yield "\n".join(block)
+            block, size = [], 0
+    if block:
+        block.append("")
+        yield "\n".join(block)
+
+
+def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]],
+               comment: str | None = None) -> Iterator[str]:
+    """Yield CSV text: the comment block, the header, then the rows (text cells quoted)."""
+    buffer = io.StringIO()
+    # Quoting every text cell keeps a "#" in a sentence from reading as a comment; empty
+    # cells (None) come out as "" which pandas and R read as missing.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    if comment:
+        buffer.write(comment)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() >= BLOCK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def matrix_csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]],
+                      comment: str | None = None) -> Iterator[str]:
+    """Yield a reliability matrix: ids and label codes bare, missing cells as NA, text quoted."""
+    buffer = io.StringIO()
+    if comment:
+        buffer.write(comment)
+    buffer.write(",".join(_quote(name) for name in header) + "\n")
+    for row in rows:
+        buffer.write(",".join(_matrix_cell(cell) for cell in row) + "\n")
+        if buffer.tell() >= BLOCK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _quote(text: str) -> str:
+    return '"' + str(text).replace('"', '""') + '"'
+
+
+def _matrix_cell(cell: Any) -> str:
+    if cell is None:
+        return "NA"  # what R's read.csv and pandas both read as missing
+    if isinstance(cell, int):
+        return str(cell)
+    return _quote(cell)
+
+
+def xlsx_cell_value(value: Any) -> Any:
+    """Return a value openpyxl can store as data: no control characters, no formulas."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def write_xlsx(fileobj: IO[bytes],
+               sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+               meta_rows: Iterable[Sequence[Any]]) -> None:
+    """Write a workbook in write-only mode: one sheet per (title, header, rows), then metadata."""
+    wb = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        ws.append(list(header))
+        for row in rows:
+            ws.append([_text_cell(ws, v) for v in row])
+    ws = wb.create_sheet("metadata")
+    for row in meta_rows:
+        ws.append([_text_cell(ws, v) for v in row])
+    wb.save(fileobj)
+
+
+def _text_cell(ws, value: Any) -> Any:
+    value = xlsx_cell_value(value)
+    if isinstance(value, str) and value.startswith("="):
+        # openpyxl stores a string starting with "=" as a formula; force it to stay text.
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def meta_rows(meta: dict[str, Any]) -> Iterator[list[str]]:
+    """Yield (key, value) rows of a metadata block for a spreadsheet's metadata sheet."""
+    for key, value in meta.items():
+        if key == "definitions":
+            continue
+        if isinstance(value, dict):
+            for sub, inner in value.items():
+                yield [f"{key}.{sub}", "" if inner is None else str(inner)]
+        else:
+            yield [key, "" if value is None else str(value)]
+    yield []
+    yield ["definition", "meaning"]
+    for key, text in meta.get("definitions", {}).items():
+        yield [key, str(text)]

@@ -1,0 +1,225 @@
+"""Export rows from plain data: pseudonyms, gold decisions, label rows and matrix rows.
+
+Pure: no Flask, no database. A service feeds :class:`UnitLabels` groups (one sentence of one
+queue with every submitted label on it) and these functions turn them into the rows the
+writers write. Everything here runs once per label of a million-label export, so it is kept
+to plain dicts, lists and tuples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from annotator.exports.naming import iso
+
+LABELS = ("fact", "claim", "opinion", "prediction")
+STANCES = ("supports", "contradicts", "context")
+DECISIONS = ("unanimous", "majority", "adjudicated", "unresolved")
+# Nominal codes for the reliability matrix (R's irr and Python's krippendorff want numbers).
+LABEL_CODES = {label: code for code, label in enumerate(LABELS, start=1)}
+PSEUDONYM_HEX = 10  # 40 bits: no collision to expect below about a million reviewers
+
+
+@dataclass(slots=True)
+class Label:
+    """One reviewer's submitted label on one sentence, with the sources they linked."""
+
+    reviewer_id: int
+    label: str
+    labelled_at: datetime | None = None
+    updated_at: datetime | None = None
+    submitted_at: datetime | None = None
+    sources: list[tuple[str, str, str]] = field(default_factory=list)  # (url, domain, stance)
+
+
+@dataclass(slots=True)
+class Gold:
+    """A lead's adjudicated gold label."""
+
+    label: str
+    rationale: str = ""
+    adjudicator_id: int | None = None
+    decided_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class UnitLabels:
+    """One sentence of one queue with every submitted label on it (the unit of every export)."""
+
+    queue_id: int
+    queue: str
+    article_id: int
+    article_url: str | None
+    outlet_id: int
+    outlet: str
+    outlet_domain: str | None
+    published_at: datetime | None
+    unit_id: int
+    position: int
+    kind: str
+    start: int
+    end: int
+    text: str
+    labels: list[Label] = field(default_factory=list)
+    gold: Gold | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """How a sentence's gold label was decided, and the label counts behind it."""
+
+    label: str | None
+    decided_by: str
+    counts: dict[str, int]
+    total: int
+
+
+def pseudonym_key(secret: str | bytes) -> bytes:
+    """Derive the pseudonym key from the app secret (so the secret itself is never the key)."""
+    raw = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(raw, b"annotator.exports.reviewer-pseudonym", hashlib.sha256).digest()
+
+
+def pseudonym(key: bytes, user_id: int) -> str:
+    """Return a reviewer's stable pseudonym: r- and a shortened HMAC of the user id."""
+    digest = hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()
+    return "r-" + digest[:PSEUDONYM_HEX]
+
+
+class ReviewerNames(dict):
+    """Reviewer id -> the name an export shows: a pseudonym, or the username when asked."""
+
+    def __init__(self, key: bytes, usernames: dict[int, str] | None = None) -> None:
+        super().__init__()
+        self.key = key
+        self.usernames = usernames
+
+    def __missing__(self, user_id: int) -> str:
+        if self.usernames is not None and user_id in self.usernames:
+            name = self.usernames[user_id]
+        else:
+            name = pseudonym(self.key, user_id)
+        self[user_id] = name
+        return name
+
+
+def text_hash(text: str) -> str:
+    """Return the SHA-256 of a sentence's text, hex (joins exports without copying text)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def decide(labels: Sequence[str], adjudicated: str | None = None) -> Decision:
+    """Decide a sentence's gold label: adjudicated, unanimous, majority, else unresolved.
+
+    An adjudication wins over any count. Unanimous needs two or more labels, all the same;
+    majority needs one label on more than half of them (2 of 3, 3 of 5; not 2-2-1 or 1-1).
+    One label alone is unresolved: nobody corroborated it.
+    """
+    counts = Counter(labels)
+    total = len(labels)
+    ordered = {label: counts.get(label, 0) for label in LABELS}
+    if adjudicated:
+        return Decision(adjudicated, "adjudicated", ordered, total)
+    if total >= 2:
+        top, n = counts.most_common(1)[0]
+        if n == total:
+            return Decision(top, "unanimous", ordered, total)
+        if 2 * n > total:
+            return Decision(top, "majority", ordered, total)
+    return Decision(None, "unresolved", ordered, total)
+
+
+def unit_agreement(labels: Sequence[str]) -> float | None:
+    """Return the share of agreeing reviewer pairs on one sentence (None below two labels)."""
+    m = len(labels)
+    if m < 2:
+        return None
+    same = sum(c * (c - 1) for c in Counter(labels).values())
+    return same / (m * (m - 1))
+
+
+ANNOTATION_FIELDS = (
+    "queue", "article_id", "article_url", "outlet", "unit_id", "position", "kind", "start",
+    "end", "text", "text_hash", "reviewer", "label", "sources", "labelled_at", "updated_at",
+    "submitted_at",
+)  # fmt: skip
+# CSV has no lists: the sources become aligned, "|"-separated columns ("|" is always
+# percent-encoded in a stored URL, so it never occurs inside one).
+ANNOTATION_CSV_FIELDS = (
+    ANNOTATION_FIELDS[:13]
+    + ("source_count", "source_urls", "source_domains", "source_stances")
+    + ANNOTATION_FIELDS[14:]
+)
+
+
+def annotation_records(unit: UnitLabels, names: ReviewerNames) -> Iterator[dict]:
+    """Yield one JSON-ready record per label of the unit ."""
+    base = {
+        "queue": unit.queue, "article_id": unit.article_id, "article_url": unit.article_url,
+        "outlet": unit.outlet, "unit_id": unit.unit_id, "position": unit.position,
+        "kind": unit.kind, "start": unit.start, "end": unit.end, "text": unit.text,
+        "text_hash": text_hash(unit.text),
+    }  # fmt: skip
+    for lab in unit.labels:
+        record = base.copy()
+        record["reviewer"] = names[lab.reviewer_id]
+        record["label"] = lab.label
+        record["sources"] = [{"url": u, "domain": d, "stance": s} for u, d, s in lab.sources]
+        record["labelled_at"] = iso(lab.labelled_at)
+        record["updated_at"] = iso(lab.updated_at)
+        record["submitted_at"] = iso(lab.submitted_at)
+        yield record
+
+
+def annotation_csv_rows(unit: UnitLabels, names: ReviewerNames) -> Iterator[list]:
+    """Yield one CSV row per label of the unit, in ANNOTATION_CSV_FIELDS order."""
+    base = [unit.queue, unit.article_id, unit.article_url, unit.outlet, unit.unit_id,
+            unit.position, unit.kind, unit.start, unit.end, unit.text, text_hash(unit.text)]
+    for lab in unit.labels:
+        src = lab.sources
+        yield base + [
+            names[lab.reviewer_id], lab.label, len(src),
+            "|".join(s[0] for s in src), "|".join(s[1] for s in src), "|".join(s[2] for s in src),
+            iso(lab.labelled_at), iso(lab.updated_at), iso(lab.submitted_at),
+        ]  # fmt: skip
+
+
+MATRIX_ID_FIELDS = ("unit_id", "queue", "article_id", "position")
+
+
+def matrix_header(reviewer_names: Sequence[str]) -> list[str]:
+    """Return the reliability matrix header: the sentence's ids, then one column per reviewer."""
+    return list(MATRIX_ID_FIELDS) + list(reviewer_names)
+
+
+def matrix_row(unit: UnitLabels, column_of: dict[int, int], width: int) -> list:
+    """Return one sentence's matrix row: label codes under their reviewers, None where missing."""
+    cells: list = [None] * width
+    for lab in unit.labels:
+        cells[column_of[lab.reviewer_id]] = LABEL_CODES[lab.label]
+    return [unit.unit_id, unit.queue, unit.article_id, unit.position] + cells
+
+
+GOLD_FIELDS = (
+    "queue", "article_id", "article_url", "outlet", "unit_id", "position", "start", "end",
+    "text", "text_hash", "labels", *(f"n_{label}" for label in LABELS), "gold_label",
+    "decided_by", "adjudicator", "rationale", "adjudicated_at",
+)  # fmt: skip
+
+
+def gold_row(unit: UnitLabels, names: ReviewerNames) -> list:
+    """Return one sentence's gold-label row, in GOLD_FIELDS order."""
+    gold = unit.gold
+    decision = decide([lab.label for lab in unit.labels], gold.label if gold else None)
+    adjudicator = names[gold.adjudicator_id] if gold and gold.adjudicator_id else None
+    return [
+        unit.queue, unit.article_id, unit.article_url, unit.outlet, unit.unit_id, unit.position,
+        unit.start, unit.end, unit.text, text_hash(unit.text), decision.total,
+        *decision.counts.values(), decision.label, decision.decided_by, adjudicator,
+        gold.rationale if gold else None, iso(gold.decided_at) if gold else None,
+    ]  # fmt: skip
