@@ -1,0 +1,21 @@
+"""The gold-label form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from annotator.adjudication.services import RATIONALE_MAX
+from annotator.exports.rows import LABELS
+
+
+class AdjudicationForm(FlaskForm):
+    label = RadioField("Gold label", choices=[(label, label) for label in LABELS],
+                       validators=[InputRequired("Choose the gold label.")])
+    rationale = TextAreaField(
+        "Rationale", validators=[Length(max=RATIONALE_MAX)],
+        description="Why this label: what the reviewers missed, which guideline applies.",
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField("Save gold label")

@@ -1,0 +1,57 @@
+"""Adjudication pages: queues, a queue's disagreements, one sentence side by side."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from annotator.adjudication import bp, services
+from annotator.adjudication.forms import AdjudicationForm
+from annotator.adjudication.services import AdjudicationError
+from annotator.extensions import db
+from annotator.models import Queue
+
+
+@bp.errorhandler(AdjudicationError)
+def _refused(error: AdjudicationError):
+    """Show a refused adjudication's reason on the error page."""
+    names = {400: "Bad Request", 403: "Forbidden", 404: "Not Found"}
+    return render_template("errors/error.html", code=error.status,
+                           name=names.get(error.status, "Error"), reason=error.reason), error.status
+
+
+@bp.route("/")
+def index():
+    """List the queues with how many of their sentences are settled."""
+    return render_template("adjudication/index.html", rows=services.queue_overview())
+
+
+@bp.route("/queues/<int:queue_id>")
+def queue(queue_id: int):
+    """List a queue's disagreements, lowest agreement first, and reviewer accuracy."""
+    found = db.get_or_404(Queue, queue_id, description="There is no such queue.")
+    page = services.disagreement_page(found, request.args.get("show", "open"),
+                                      request.args.get("page", 1, type=int))
+    return render_template("adjudication/queue.html", p=page,
+                           reviewers=services.accuracy_table(queue_id))
+
+
+@bp.route("/queues/<int:queue_id>/units/<int:unit_id>", methods=["GET", "POST"])
+def unit(queue_id: int, unit_id: int):
+    """Show every reviewer's label and sources on a sentence; save the gold label."""
+    case = services.unit_case(queue_id, unit_id)
+    form = AdjudicationForm()
+    if request.method == "GET" and case.adjudication is not None:
+        form.label.data = case.adjudication.gold_label
+        form.rationale.data = case.adjudication.rationale
+    if form.validate_on_submit():
+        services.adjudicate(queue_id, unit_id, current_user, form.label.data,
+                            form.rationale.data)
+        flash(f"Gold label saved: {form.label.data}.", "success")
+        target = services.next_open(queue_id, unit_id)
+        if target is None:
+            flash("Every disagreement of this queue is adjudicated.", "success")
+            return redirect(url_for("adjudication.queue", queue_id=queue_id))
+        return redirect(url_for("adjudication.unit", queue_id=queue_id, unit_id=target))
+    status = 400 if form.errors else 200
+    return render_template("adjudication/unit.html", case=case, form=form), status

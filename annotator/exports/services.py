@@ -1,0 +1,178 @@
+"""Exports of labels, the reliability matrix and gold labels, streamed for any filter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from annotator import __version__
+from annotator.exports import queries
+from annotator.exports.formats import (
+    CSV_READING_HINT,
+    csv_stream,
+    jsonl_stream,
+    matrix_csv_stream,
+)
+from annotator.exports.naming import ExportFilter, comment_block, export_filename, metadata
+from annotator.exports.rows import (
+    ANNOTATION_CSV_FIELDS,
+    GOLD_FIELDS,
+    LABEL_CODES,
+    PSEUDONYM_HEX,
+    ReviewerNames,
+    annotation_csv_rows,
+    annotation_records,
+    gold_row,
+    matrix_header,
+    matrix_row,
+    pseudonym_key,
+)
+from annotator.extensions import db
+from annotator.models import Outlet, Queue
+from annotator.timeutil import utcnow
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+SCOPE = ("Labels of submitted assignments only (work in progress is left out). A sentence "
+         "labelled in two queues appears once per queue.")
+REVIEWER = (f"A pseudonym: 'r-' and the first {PSEUDONYM_HEX} hex digits of an HMAC-SHA256 of "
+            "the user id under a key derived from the server's secret, so a reviewer has the "
+            "same pseudonym in every export from this server; the username instead when the "
+            "export was made with names.")
+ANNOTATION_DEFINITIONS = {
+    "scope": SCOPE + " One row per label.",
+    "reviewer": REVIEWER,
+    "position": "The sentence's place in the article, from 0 (the headline).",
+    "start, end": "Character offsets of the sentence in the article's stored text "
+                  "(Unicode code points, end exclusive).",
+    "text_hash": "SHA-256 of the sentence text (UTF-8), hexadecimal.",
+    "sources": "Sources the reviewer linked to the sentence: URL, registered domain, stance "
+               "(supports, contradicts or context). In CSV: source_urls, source_domains and "
+               "source_stances hold them in the same order, separated by '|'.",
+    "labelled_at, updated_at, submitted_at": "UTC: first labelled, last changed, and when "
+                                             "the reviewer submitted the article.",
+}
+MATRIX_DEFINITIONS = {
+    "scope": SCOPE + " One row per sentence and queue, one column per reviewer.",
+    "values": "Label codes (nominal): " + ", ".join(f"{c} = {k}" for k, c in LABEL_CODES.items())
+              + "; NA where the reviewer did not label the sentence.",
+    "reviewer columns": REVIEWER,
+    "reading": "R: m <- read.csv(path, comment.char = '#'); irr::kripp.alpha(t(as.matrix("
+               "m[, -(1:4)])), method = 'nominal'). Python: df = pandas.read_csv(path, "
+               "comment='#'); krippendorff.alpha(reliability_data=df.iloc[:, 4:].T.to_numpy()"
+               ", level_of_measurement='nominal').",
+}
+GOLD_DEFINITIONS = {
+    "scope": SCOPE + " One row per sentence and queue.",
+    "labels, n_<label>": "How many submitted labels the sentence has, and how many of each.",
+    "decided_by": "adjudicated: a lead chose the gold label (this wins over any count); "
+                  "unanimous: two or more labels, all the same; majority: one label on more "
+                  "than half of the labels (2 of 3, 3 of 5); unresolved: none of these (a tie, "
+                  "no majority, or a single label), so gold_label is empty.",
+    "adjudicator": REVIEWER.replace("reviewer has", "lead has"),
+}
+
+
+@dataclass
+class Download:
+    """A file to send: its name, media type and the text or bytes blocks that make it."""
+
+    filename: str
+    mimetype: str
+    chunks: Iterator[str] | Iterator[bytes]
+
+
+def resolve_filter(queue_id: int | None = None, outlet_id: int | None = None,
+                   date_from: date | None = None, date_to: date | None = None) -> ExportFilter:
+    """Return the filter with the queue and outlet names looked up; LookupError if unknown."""
+    queue_name = outlet_name = None
+    if queue_id:
+        queue_name = db.session.scalar(select(Queue.name).where(Queue.id == queue_id))
+        if queue_name is None:
+            raise LookupError("There is no such queue.")
+    if outlet_id:
+        outlet_name = db.session.scalar(select(Outlet.name).where(Outlet.id == outlet_id))
+        if outlet_name is None:
+            raise LookupError("There is no such outlet.")
+    return ExportFilter(queue_id or None, queue_name, outlet_id or None, outlet_name,
+                        date_from, date_to)
+
+
+def reviewer_names(with_names: bool = False) -> ReviewerNames:
+    """Return the reviewer naming for an export: pseudonyms, or usernames when asked."""
+    config = current_app.config
+    secret = config.get("EXPORT_PSEUDONYM_KEY") or config["SECRET_KEY"]
+    return ReviewerNames(pseudonym_key(secret), queries.usernames() if with_names else None)
+
+
+def _meta(kind: str, flt: ExportFilter, made: datetime, definitions: dict, **extra) -> dict:
+    return metadata(kind, flt, made, __version__, definitions, **extra)
+
+
+def _name(kind: str, flt: ExportFilter, made: datetime, ext: str) -> str:
+    return export_filename(kind, flt, made.date(), ext)
+
+
+def annotations_export(flt: ExportFilter, fmt: str, with_names: bool = False) -> Download:
+    """Stream every submitted label of the filter as JSON Lines or CSV, one row per label."""
+    if fmt not in ("jsonl", "csv"):
+        raise ValueError(f"annotations come as jsonl or csv, not {fmt!r}")
+    made = utcnow()
+    meta = _meta("annotations", flt, made, ANNOTATION_DEFINITIONS,
+                 reviewer_names="usernames" if with_names else "pseudonyms")
+
+    def generate() -> Iterator[str]:
+        names = reviewer_names(with_names)
+        units = queries.iter_units(flt, sources=True)
+        if fmt == "jsonl":
+            records = (r for unit in units for r in annotation_records(unit, names))
+            yield from jsonl_stream(meta, records)
+        else:
+            rows = (r for unit in units for r in annotation_csv_rows(unit, names))
+            yield from csv_stream(ANNOTATION_CSV_FIELDS, rows,
+                                  comment_block(meta, CSV_READING_HINT))
+
+    return Download(_name("annotations", flt, made, fmt), MIMETYPES[fmt], generate())
+
+
+def matrix_export(flt: ExportFilter, with_names: bool = False) -> Download:
+    """Stream the sentence x reviewer reliability matrix (label codes, NA where missing)."""
+    made = utcnow()
+
+    def generate() -> Iterator[str]:
+        names = reviewer_names(with_names)
+        ids = queries.reviewer_ids(flt)
+        column_of = {rid: i for i, rid in enumerate(ids)}
+        meta = _meta("reliability-matrix", flt, made, MATRIX_DEFINITIONS, reviewers=len(ids),
+                     reviewer_names="usernames" if with_names else "pseudonyms")
+        rows = (matrix_row(unit, column_of, len(ids))
+                for unit in queries.iter_units(flt, sources=False))
+        yield from matrix_csv_stream(matrix_header([names[i] for i in ids]), rows,
+                                     comment_block(meta, CSV_READING_HINT))
+
+    return Download(_name("reliability-matrix", flt, made, "csv"), MIMETYPES["csv"], generate())
+
+
+def gold_export(flt: ExportFilter, with_names: bool = False) -> Download:
+    """Stream one row per sentence with its gold label and how it was decided."""
+    made = utcnow()
+    meta = _meta("gold-labels", flt, made, GOLD_DEFINITIONS,
+                 reviewer_names="usernames" if with_names else "pseudonyms")
+
+    def generate() -> Iterator[str]:
+        names = reviewer_names(with_names)
+        rows = (gold_row(unit, names)
+                for unit in queries.iter_units(flt, sources=False, gold=True))
+        yield from csv_stream(GOLD_FIELDS, rows, comment_block(meta, CSV_READING_HINT))
+
+    return Download(_name("gold-labels", flt, made, "csv"), MIMETYPES["csv"], generate())

@@ -1,0 +1,137 @@
+"""Outlet reliability: per-outlet figures from labels and sources, agreement from the reports."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from annotator.agreement import reports
+from annotator.agreement.rollup import GroupFigures
+from annotator.exports import queries
+from annotator.exports.naming import ExportFilter
+from annotator.extensions import db
+from annotator.models import Article, Assignment, Outlet, SourceLink
+from annotator.outlets.figures import DomainFigures, DomainTally, OutletFigures, Tally
+
+DOMAINS_PER_PAGE = 100
+
+
+@dataclass
+class OutletRow:
+    """One line of the outlet list: cheap counts and the stored agreement figures."""
+
+    outlet: Outlet
+    articles: int
+    first_published: object
+    last_published: object
+    agreement: GroupFigures | None
+
+
+@dataclass
+class OutletPage:
+    """Everything the outlet page shows."""
+
+    outlet: Outlet
+    figures: OutletFigures
+    agreement: GroupFigures | None
+    domains: list[DomainFigures]
+
+
+@dataclass
+class DomainPage:
+    """One page of the source-domain table (the fields the pager macro reads)."""
+
+    rows: list[DomainFigures]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def report_filter(flt: ExportFilter) -> reports.ReportFilter:
+    """Return the agreement reports' filter for an export filter."""
+    return reports.ReportFilter(flt.queue_id, flt.outlet_id, flt.date_from, flt.date_to)
+
+
+def agreement_by_outlet(flt: ExportFilter) -> tuple[GroupFigures, dict[int, GroupFigures]]:
+    """Return the pooled agreement overall and per outlet id, from the stored statistics."""
+    overview = reports.overview(report_filter(flt))
+    return overview.overall, {figures.key: figures for _, figures in overview.outlets}
+
+
+def tally(flt: ExportFilter) -> Tally:
+    """Walk the filter's labelled sentences once: outlet figures and source domains."""
+    return Tally().add_all(queries.iter_units(flt, sources=True, gold=True, outlet_domains=True))
+
+
+def outlet_list(flt: ExportFilter) -> list[OutletRow]:
+    """Return every outlet with labelled articles in the filter, with its agreement."""
+    labelled = (select(Assignment.article_id).where(queries.submitted(flt))).scalar_subquery()
+    query = queries.filter_articles(
+        select(Article.outlet_id, func.count(), func.min(Article.published_at),
+               func.max(Article.published_at))
+        .where(Article.id.in_(labelled)).group_by(Article.outlet_id), flt)
+    counts = {row[0]: row[1:] for row in db.session.execute(query)}
+    outlets = db.session.scalars(select(Outlet).where(Outlet.id.in_(list(counts)))
+                                 .order_by(Outlet.name)).all()
+    _, agreement = agreement_by_outlet(flt)
+    return [OutletRow(o, *counts[o.id], agreement.get(o.id)) for o in outlets]
+
+
+def outlet_page(outlet: Outlet, flt: ExportFilter) -> OutletPage:
+    """Compute one outlet's reliability figures within the filter."""
+    mine = ExportFilter(flt.queue_id, flt.queue_name, outlet.id, outlet.name, flt.date_from,
+                        flt.date_to)
+    found = tally(mine)
+    figures = found.outlets.get(outlet.id) or OutletFigures(outlet.id, outlet.name,
+                                                            outlet.domain)
+    _, agreement = agreement_by_outlet(mine)
+    return OutletPage(outlet, figures, agreement.get(outlet.id), found.domains.ranked()[:25])
+
+
+def domain_tally(flt: ExportFilter) -> DomainTally:
+    """Tally every source domain cited in the filter's submitted work."""
+    query = queries.filter_articles(
+        select(Assignment.queue_id, SourceLink.unit_id, Assignment.reviewer_id,
+               SourceLink.domain, SourceLink.stance)
+        .join(Assignment, Assignment.id == SourceLink.assignment_id)
+        .join(Article, Article.id == Assignment.article_id)
+        .where(queries.submitted(flt))
+        .order_by(Assignment.queue_id, SourceLink.unit_id), flt)
+    found = DomainTally()
+    key, links = None, []
+    for queue_id, unit_id, reviewer_id, domain, stance in db.session.execute(query):
+        if (queue_id, unit_id) != key:
+            if links:
+                found.add_sentence(links)
+            key, links = (queue_id, unit_id), []
+        links.append((reviewer_id, domain, stance))
+    if links:
+        found.add_sentence(links)
+    return found
+
+
+def domain_page(flt: ExportFilter, page: int = 1) -> DomainPage:
+    """Return one page of the source-domain table, most cited first."""
+    ranked = domain_tally(flt).ranked()
+    pages = max(1, math.ceil(len(ranked) / DOMAINS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * DOMAINS_PER_PAGE
+    return DomainPage(ranked[start:start + DOMAINS_PER_PAGE], len(ranked), page, pages)

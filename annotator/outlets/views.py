@@ -1,0 +1,53 @@
+"""Outlet pages: the list, one outlet's reliability profile, the source-domain table."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from annotator.exports import services as export_services
+from annotator.exports.forms import OutletFilterForm
+from annotator.exports.naming import ExportFilter
+from annotator.extensions import db
+from annotator.models import Outlet
+from annotator.outlets import bp, services
+from annotator.outlets.figures import DEFINITIONS, LABELS, UNRESOLVED
+
+
+def _filter() -> tuple[OutletFilterForm, ExportFilter]:
+    """Bind the query string; an invalid filter filters nothing (the form shows why)."""
+    form = OutletFilterForm(request.args)
+    if not form.validate():
+        return form, ExportFilter()
+    try:
+        flt = export_services.resolve_filter(form.queue.data, form.outlet.data,
+                                             form.date_from.data, form.date_to.data)
+    except LookupError as exc:
+        abort(404, description=str(exc))
+    return form, flt
+
+
+@bp.route("/")
+def index():
+    """List the outlets with labelled articles: span, agreement, links to their profiles."""
+    form, flt = _filter()
+    return render_template("outlets/index.html", form=form, flt=flt,
+                           rows=services.outlet_list(flt), args=form.query_args())
+
+
+@bp.route("/<int:outlet_id>")
+def detail(outlet_id: int):
+    """Show one outlet's reliability profile within the filter."""
+    outlet = db.get_or_404(Outlet, outlet_id, description="There is no such outlet.")
+    form, flt = _filter()
+    page = services.outlet_page(outlet, flt)
+    return render_template("outlets/detail.html", form=form, flt=flt, p=page,
+                           mix_keys=(*LABELS, UNRESOLVED), definitions=DEFINITIONS)
+
+
+@bp.route("/domains")
+def domains():
+    """List every source domain reviewers cite: how often, stance mix, stance agreement."""
+    form, flt = _filter()
+    page = services.domain_page(flt, request.args.get("page", 1, type=int))
+    return render_template("outlets/domains.html", form=form, flt=flt, p=page,
+                           args=form.query_args(), definitions=DEFINITIONS)
