@@ -74,9 +74,21 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from annotator import admin, agreement, annotations, articles, auth, main, queues
+    from annotator import (
+        adjudication,
+        admin,
+        agreement,
+        annotations,
+        articles,
+        auth,
+        exports,
+        main,
+        outlets,
+        queues,
+    )
 
-    for package in (main, auth, articles, annotations, queues, admin, agreement):
+    for package in (main, auth, articles, annotations, queues, admin, agreement, adjudication,
+                    outlets, exports):
         app.register_blueprint(package.bp)
 
 
@@ -94,6 +106,10 @@ def _register_cli(app: Flask) -> None:
         agreement_cli = None
     if agreement_cli is not None:
         app.cli.add_command(agreement_cli)
+
+    from annotator.exports.cli import export_cli
+
+    app.cli.add_command(export_cli)
 
 
 @event.listens_for(Engine, "connect")
