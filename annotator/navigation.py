@@ -6,6 +6,9 @@ from flask import current_app, url_for
 NAV = [
     ("Queues", "queues.index", ("lead", "admin")),
     ("Reports", "agreement.overview", ("lead", "admin")),
+    ("Adjudication", "adjudication.index", ("lead", "admin")),
+    ("Outlets", "outlets.index", ("lead", "admin")),
+    ("Exports", "exports.index", ("lead", "admin")),
     ("Articles", "articles.index", ("lead", "admin")),
     ("Admin", "admin.index", ("admin",)),
     ("Guidelines", "annotations.guidelines", ("reviewer", "lead", "admin")),
