@@ -93,6 +93,25 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "agreement.overview": {"GET": LEADS},
     "agreement.article": {"GET": LEADS},
     "agreement.reviewer": {"GET": LEADS},
+    # adjudication, outlets, exports (leads); the matrix's unit has no submitted label: 404
+    "adjudication.index": {"GET": LEADS},
+    "adjudication.queue": {"GET": LEADS},
+    "adjudication.unit": {"GET": (302, 403, 403, 404, 404), "POST": (401, 403, 403, 404, 404)},
+    "outlets.index": {"GET": LEADS},
+    "outlets.detail": {"GET": LEADS},
+    "outlets.domains": {"GET": LEADS},
+    "exports.index": {"GET": LEADS},
+    "exports.annotations_jsonl": {"GET": LEADS},
+    "exports.annotations_csv": {"GET": LEADS},
+    "exports.matrix": {"GET": LEADS},
+    "exports.gold": {"GET": LEADS},
+    "exports.report_html": {"GET": LEADS},
+    "exports.report_xlsx": {"GET": LEADS},
+    "exports.report_json": {"GET": LEADS},
+    "exports.report_articles": {"GET": LEADS},
+    "exports.report_outlets": {"GET": LEADS},
+    "exports.report_reviewers": {"GET": LEADS},
+    "exports.report_domains": {"GET": LEADS},
 }
 
 
