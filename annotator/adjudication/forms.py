@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from annotator.adjudication.services import RATIONALE_MAX
@@ -11,7 +11,7 @@ from annotator.exports.rows import LABELS
 
 
 class AdjudicationForm(FlaskForm):
-    label = RadioField("Gold label", choices=[(label, label) for label in LABELS],
+    label = RadioField("Gold label", choices=[SelectChoice(label, label) for label in LABELS],
                        validators=[InputRequired("Choose the gold label.")])
     rationale = TextAreaField(
         "Rationale", validators=[Length(max=RATIONALE_MAX)],

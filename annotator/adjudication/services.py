@@ -210,12 +210,17 @@ def disagreement_page(queue: Queue, show: str = "open", page: int = 1) -> Disagr
 
 
 def next_open(queue_id: int, after_unit_id: int | None = None) -> int | None:
-    """Return the next sentence still to adjudicate after the given one (wrapping), or None."""
-    ids = [d.unit_id for d in disagreements(queue_id, "open")]
+    """Return the next sentence still to adjudicate after the given one in list order, or None.
+
+    The list order is the disagreement order (lowest agreement first); it wraps around, so
+    skipped sentences come back at the end.
+    """
+    order = disagreements(queue_id, "all")
+    ids = [d.unit_id for d in order]
     if after_unit_id in ids:
         i = ids.index(after_unit_id)
-        ids = ids[i + 1:] + ids[:i]
-    return ids[0] if ids else None
+        order = order[i + 1:] + order[:i]
+    return next((d.unit_id for d in order if d.decision.decided_by != "adjudicated"), None)
 
 
 def unit_case(queue_id: int, unit_id: int) -> UnitCase:

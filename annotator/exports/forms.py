@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, SelectField
+from wtforms import BooleanField, DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from annotator.extensions import db
@@ -26,8 +26,10 @@ class ExportFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         queues = db.session.execute(select(Queue.id, Queue.name).order_by(Queue.name)).all()
         outlets = db.session.execute(select(Outlet.id, Outlet.name).order_by(Outlet.name)).all()
-        self.queue.choices = [(0, "All queues"), *((q.id, q.name) for q in queues)]
-        self.outlet.choices = [(0, "All outlets"), *((o.id, o.name) for o in outlets)]
+        self.queue.choices = [SelectChoice(0, "All queues"),
+                              *(SelectChoice(q.id, q.name) for q in queues)]
+        self.outlet.choices = [SelectChoice(0, "All outlets"),
+                               *(SelectChoice(o.id, o.name) for o in outlets)]
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

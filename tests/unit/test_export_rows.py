@@ -224,3 +224,31 @@ def test_xlsx_keeps_formula_like_text_as_text_and_drops_control_characters():
     assert ws["A3"].value == "bell\ufffdhere"
     meta = [[c.value for c in row] for row in wb["metadata"].iter_rows()]
     assert ["filter.description", "all"] in meta and ["alpha", "Krippendorff's alpha"] in meta
+
+
+# --- outlet and domain tallies --------------------------------------------------------------
+
+def test_tally_self_only_mixed_stances_and_unresolved():
+    from annotator.outlets.figures import DomainTally, Tally
+
+    a = unit([(1, "fact"), (2, "fact")])  # unanimous fact, outlet domain example.com
+    a.labels[0].sources = [("https://example.com/1", "example.com", "supports")]
+    a.labels[1].sources = [("https://example.com/2", "example.com", "supports")]
+    b = unit([(1, "claim"), (2, "fact")], unit_id=8)  # unresolved: not in the source shares
+    b.labels[0].sources = [("https://x.org/1", "x.org", "contradicts")]
+    c = unit([(1, "claim"), (2, "claim")], unit_id=9)
+    c.outlet_domain = None  # no known own domain: never "self only"
+    c.labels[0].sources = [("https://example.com/3", "example.com", "supports")]
+    tally = Tally().add_all([a, b, c])
+    out = tally.outlets[2]
+    assert (out.articles, out.sentences, out.factual) == (1, 3, 2)
+    assert out.mix["unresolved"] == 1
+    # a: supported, only by its own domain; c: supported; b is unresolved so not counted
+    assert (out.supported, out.self_only, out.contradicted) == (2, 1, 0)
+    domains = DomainTally()
+    # reviewer 1 gives x.org two stances on one sentence: "mixed", which agrees with nothing
+    domains.add_sentence([(1, "x.org", "supports"), (1, "x.org", "contradicts"),
+                          (2, "x.org", "supports"), (3, "x.org", "supports")])
+    x = domains.domains["x.org"]
+    # pairs: (mixed, supports), (mixed, supports), (supports, supports): 1 of 3 agree
+    assert (x.citations, x.pairs, x.agreeing_pairs, x.sentences) == (4, 3, 1, 1)
