@@ -338,3 +338,23 @@ def test_queue_cli(app, runner):
     assert data["articles"] == 3 and data["in_progress"] == 1 and data["total_slots"] == 6
     assert {r["username"]: r["in_progress"] for r in data["reviewers"]} == {"ana": 1, "ben": 0}
     assert runner.invoke(args=["queue", "status", "Nope"]).exit_code != 0
+
+
+def test_pace_and_expected_completion(app):
+    reviewer = make_user()
+    articles = _articles(4)
+    now = datetime(2030, 6, 10, 12, 0)
+    queue = make_queue(overlap=1, reviewers=[reviewer], articles=articles,
+                       due_date=date(2030, 6, 20))
+    for article in articles[:2]:
+        done = make_assignment(queue, article, reviewer, status="submitted")
+        done.started_at = now - timedelta(days=1, minutes=30)
+        done.submitted_at = now - timedelta(days=1)
+    db.session.commit()
+    p = progress.queue_progress(queue, now=now)
+    assert p.pace_per_day == pytest.approx(2.0) and p.remaining_slots == 2
+    assert p.expected_completion == date(2030, 6, 11) and p.on_track is True
+    assert p.median_minutes == pytest.approx(30.0)
+    assert p.as_dict()["reviewers"][0]["submitted"] == 2
+    queue.due_date = date(2030, 6, 10)
+    assert progress.queue_progress(queue, now=now).on_track is False
