@@ -12,6 +12,9 @@ from datetime import timedelta
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
+# A module import, not a name: agreement.services imports annotations.models, which loads
+# this package, so the name may not exist yet while the two modules import each other.
+from annotator.agreement import services as agreement_services
 from annotator.annotations.models import LABELS, STANCES, Annotation, AnnotationHistory, SourceLink
 from annotator.articles.models import Article, Unit
 from annotator.extensions import begin_write, db
@@ -247,6 +250,7 @@ def submit_assignment(assignment_id: int, user) -> Assignment:
             raise WorkspaceError(409, f"{missing} sentence{'s' if missing != 1 else ''} "
                                       f"still need{'s' if missing == 1 else ''} a label.")
         queue_services.mark_submitted(assignment)
+        agreement_services.refresh_article_stats(assignment.queue_id, assignment.article_id)
         db.session.commit()
     except queue_services.AssignmentStateError as exc:
         db.session.rollback()
@@ -274,6 +278,7 @@ def reopen_assignment(assignment_id: int, user) -> Assignment:
         if assignment.status != "submitted":
             raise WorkspaceError(409, "Only a submitted article can be reopened.")
         queue_services.reopen(assignment, user)
+        agreement_services.refresh_article_stats(assignment.queue_id, assignment.article_id)
         db.session.commit()
     except queue_services.AssignmentStateError as exc:
         db.session.rollback()
