@@ -132,3 +132,24 @@ def test_recompute_command(runner, trio):
     result = runner.invoke(args=["agreement", "recompute"])
     assert result.exit_code == 0, result.output
     assert "Recomputed agreement statistics for 1 articles (15 labels)" in result.output
+
+
+def test_submitting_and_reopening_keep_the_stats_current(trio):
+    from annotator.annotations.services import reopen_assignment, submit_assignment
+
+    ann, bob, _ = trio
+    lead = make_user("lead")
+    article = make_article(sentences=SENTENCES)
+    queue = make_queue(reviewers=trio, articles=[article])
+    make_assignment(queue, article, ann, status="submitted", labels=dict(enumerate(WORK["ann"])))
+    active = make_assignment(queue, article, bob, labels=dict(enumerate(WORK["bob"])))
+    submit_assignment(active.id, bob)
+    db.session.expire_all()
+    row = db.session.scalar(select(ArticleStats).where(ArticleStats.article_id == article.id))
+    pair = reliability({name: WORK[name] for name in ("ann", "bob")})
+    assert row.coders == 2
+    assert row.alpha == pytest.approx(krippendorff_alpha(pair).value, abs=1e-12)
+    reopen_assignment(active.id, lead)
+    db.session.expire_all()
+    row = db.session.scalar(select(ArticleStats).where(ArticleStats.article_id == article.id))
+    assert row.coders == 1 and row.alpha is None

@@ -40,12 +40,19 @@ def contributions(coincidence: np.ndarray) -> np.ndarray:
 
 def _alphas(sums: np.ndarray) -> np.ndarray:
     """Return nominal alpha of each summed contribution (last axis), NaN where undefined."""
-    totals, observed = sums[..., :-1], sums[..., -1]
-    n = totals.sum(axis=-1)
-    expected = n * n - (totals * totals).sum(axis=-1)
-    defined = ((totals > 0.5).sum(axis=-1) >= 2) & (expected > 0)
+    q = sums.shape[-1] - 1
+    n = np.zeros(sums.shape[:-1])
+    squares = np.zeros(sums.shape[:-1])
+    used = np.zeros(sums.shape[:-1], dtype=np.int64)
+    for c in range(q):  # column by column: much faster than reducing a short last axis
+        column = sums[..., c]
+        n += column
+        squares += column * column
+        used += column > 0.5
+    expected = n * n - squares
+    defined = (used >= 2) & (expected > 0)
     safe = np.where(defined, expected, 1.0)
-    return np.where(defined, 1.0 - (n - 1.0) * observed / safe, np.nan)
+    return np.where(defined, 1.0 - (n - 1.0) * sums[..., q] / safe, np.nan)
 
 
 def _percentiles(alphas: np.ndarray, probs: tuple[float, float]) -> np.ndarray:
@@ -63,72 +70,65 @@ def _percentiles(alphas: np.ndarray, probs: tuple[float, float]) -> np.ndarray:
     return out
 
 
-def _exact_sums(x: np.ndarray, rng: np.random.Generator, resamples: int) -> np.ndarray:
-    """Return resamples x columns sums of x over articles drawn with replacement."""
-    k = len(x)
-    draws = (rng.random((resamples, k)) * k).astype(np.intp)
-    return x[draws].sum(axis=1)
+def _normal_sums(x: np.ndarray, cuts: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Return groups x resamples x columns sums drawn from resampling's normal limit.
 
-
-def _normal_sums(x: np.ndarray, groups: np.ndarray, n_groups: int, seeds: list[list[int]],
-                 resamples: int) -> np.ndarray:
-    """Return n_groups x resamples x columns sums drawn from resampling's normal limit.
-
-    Resampling k articles gives the column sums mean sum(x) and covariance
-    sum((x - mean)(x - mean)'), the same as the article contributions' scatter matrix.
+    ``x`` holds the groups' articles one group after another (group g is x[cuts[g]:cuts[g+1]],
+    none empty). Resampling a group's k articles gives its column sums the mean sum(x) and
+    the covariance sum((x - mean)(x - mean)'): the contributions' scatter matrix.
     """
     p = x.shape[1]
-    k = np.bincount(groups, minlength=n_groups).astype(np.float64)
-    total = np.stack([np.bincount(groups, x[:, j], n_groups) for j in range(p)], axis=1)
-    outer = (x[:, :, None] * x[:, None, :]).reshape(len(x), p * p)
-    scatter = np.stack([np.bincount(groups, outer[:, j], n_groups) for j in range(p * p)], axis=1)
-    mean = total / np.maximum(k, 1.0)[:, None]
-    cov = scatter.reshape(n_groups, p, p) - k[:, None, None] * mean[:, :, None] * mean[:, None, :]
+    starts = cuts[:-1]
+    k = np.diff(cuts).astype(np.float64)
+    total = np.add.reduceat(x, starts, axis=0)
+    scatter = np.add.reduceat((x[:, :, None] * x[:, None, :]).reshape(len(x), p * p), starts,
+                              axis=0).reshape(-1, p, p)
+    mean = total / k[:, None]
+    cov = scatter - k[:, None, None] * mean[:, :, None] * mean[:, None, :]
     w, v = np.linalg.eigh(cov)
     root = v * np.sqrt(np.clip(w, 0.0, None))[:, None, :]  # root @ root.T == cov
-    z = np.stack([
-        np.random.default_rng(s).standard_normal((resamples, p), dtype=np.float32) for s in seeds
-    ])  # fmt: skip
-    return total[:, None, :] + z @ root.transpose(0, 2, 1)
+    # One product for every group: z @ [root_1' | root_2' | ...], then split by group.
+    draws = z @ root.transpose(0, 2, 1).transpose(1, 0, 2).reshape(p, -1)
+    return total[:, None, :] + draws.reshape(len(z), -1, p).transpose(1, 0, 2)
 
 
 def group_intervals(
     contrib: np.ndarray,
     groups: np.ndarray,
-    keys: list[int],
+    n_groups: int,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     confidence: float = DEFAULT_CONFIDENCE,
 ) -> list[Interval]:
-    """Return one interval per group (articles' ``groups`` index ``keys``), seeded per key."""
+    """Return one interval per group (``groups`` indexes 0..n_groups-1), seeded.
+
+    Every group uses the same seeded random numbers, so a group's interval depends on its
+    articles only: the same outlet shows the same interval in every filter that keeps it.
+    """
     contrib = np.asarray(contrib, dtype=np.float64)
     groups = np.asarray(groups, dtype=np.int64)
     useful = contrib[:, :-1].sum(axis=1) > 0  # articles without pairable values add nothing
     contrib, groups = contrib[useful], groups[useful]
-    sizes = np.bincount(groups, minlength=len(keys))
-    seeds = [[seed, int(key) & 0x7FFFFFFF] for key in keys]
-    tail = (1.0 - confidence) / 2.0
-    samples: dict[int, np.ndarray] = {}
+    sizes = np.bincount(groups, minlength=n_groups)
+    rng = np.random.default_rng(seed)
+    uniform = rng.random((resamples, EXACT_MAX))
+    normal = rng.standard_normal((resamples, contrib.shape[1]))
+    order = np.argsort(groups, kind="stable")
+    x, cuts = contrib[order], np.searchsorted(groups[order], np.arange(n_groups + 1))
+    alphas = np.full((n_groups, resamples), np.nan)
     large = np.flatnonzero(sizes > EXACT_MAX)
     if large.size:
-        pick = np.isin(groups, large)
-        dense = np.searchsorted(large, groups[pick])
-        sums = _normal_sums(contrib[pick], dense, len(large), [seeds[g] for g in large],
-                            resamples)
-        for i, g in enumerate(large):
-            samples[int(g)] = sums[i]
-    order = np.argsort(groups, kind="stable")
-    cuts = np.searchsorted(groups[order], np.arange(len(keys) + 1))
+        keep = np.concatenate([np.arange(cuts[g], cuts[g + 1]) for g in large])
+        alphas[large] = _alphas(
+            _normal_sums(x[keep], np.concatenate([[0], np.cumsum(sizes[large])]), normal))
     for g in np.flatnonzero((sizes >= 2) & (sizes <= EXACT_MAX)):
-        x = contrib[order[cuts[g] : cuts[g + 1]]]
-        samples[int(g)] = _exact_sums(x, np.random.default_rng(seeds[g]), resamples)
-    bounds = np.full((len(keys), 2), np.nan)
-    if samples:
-        which = sorted(samples)
-        bounds[which] = _percentiles(_alphas(np.stack([samples[g] for g in which])),
-                                     (tail, 1.0 - tail))
+        k = int(sizes[g])
+        draws = (uniform[:, :k] * k).astype(np.intp)  # articles drawn with replacement
+        alphas[g] = _alphas(x[cuts[g] : cuts[g + 1]][draws].sum(axis=1))
+    tail = (1.0 - confidence) / 2.0
+    bounds = _percentiles(alphas, (tail, 1.0 - tail))
     result = []
-    for g in range(len(keys)):
+    for g in range(n_groups):
         if sizes[g] < 2:
             result.append(Interval(None, None, TOO_FEW_ARTICLES))
         elif np.isnan(bounds[g, 0]):

@@ -103,14 +103,19 @@ def pool_groups(
     labels: Sequence[Hashable],
 ) -> list[GroupFigures]:
     """Return pooled figures for each group (``group_of_article`` indexes ``keys``)."""
+    return _pool(articles, group_of_article, keys, coders, coder_article, labels)[0]
+
+
+def _pool(articles: np.ndarray, group_of_article: np.ndarray, keys: Sequence[int],
+          coders: np.ndarray, coder_article: np.ndarray,
+          labels: Sequence[Hashable]) -> tuple[list[GroupFigures], np.ndarray]:
     n = len(keys)
     sums = group_sums(articles, group_of_article, n)
     n_articles = np.bincount(group_of_article, minlength=n)
     reviewers = _distinct_per_group(group_of_article[coder_article], coders["reviewer"], n)
     o = sums["coincidence"]
     alphas = nominal_alpha(o.sum(axis=2), np.diagonal(o, axis1=1, axis2=2))
-    intervals = group_intervals(contributions(articles["coincidence"]), group_of_article,
-                                list(keys))
+    intervals = group_intervals(contributions(articles["coincidence"]), group_of_article, n)
     result = []
     for g, key in enumerate(keys):
         stats = to_stats(sums[g], labels)
@@ -128,17 +133,16 @@ def pool_groups(
             warnings=figure_warnings(int(reviewers[g]), pairable, sums["label_counts"][g],
                                      labels),
         ))  # fmt: skip
-    return result
+    return result, sums
 
 
 def overall(articles: np.ndarray, coders: np.ndarray, coder_article: np.ndarray,
             labels: Sequence[Hashable]) -> GroupFigures:
     """Return the pooled figures of every article, with Fleiss, AC1 and per-label alpha."""
     everything = np.zeros(len(articles), dtype=np.int64)
-    figures = pool_groups(articles, everything, [OVERALL], coders, coder_article, labels)[0]
-    stats = to_stats(group_sums(articles, everything, 1)[0], labels)
-    alpha = alpha_from_stats(stats)
-    figures.alpha = alpha  # the engine's own value and reason for the headline
+    pooled, sums = _pool(articles, everything, [OVERALL], coders, coder_article, labels)
+    figures, stats = pooled[0], to_stats(sums[0], labels)
+    figures.alpha = alpha_from_stats(stats)  # the engine's own value and reason, headline
     figures.fleiss = fleiss_from_stats(stats)
     figures.ac1 = ac1_from_stats(stats)
     figures.per_label = per_label_alpha_from_stats(stats)

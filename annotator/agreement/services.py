@@ -56,16 +56,15 @@ def refresh_article_stats(queue_id: int, article_id: int) -> ArticleStats | None
             db.session.flush()
         return None
     labels = db.session.execute(
-        select(Assignment.reviewer_id, Unit.position, Annotation.label)
+        select(Assignment.reviewer_id, Annotation.unit_id, Annotation.label)
         .join(Annotation, Annotation.assignment_id == Assignment.id)
-        .join(Unit, Unit.id == Annotation.unit_id)
         .where(submitted)
     ).all()
     n_units = db.session.scalar(select(func.count()).where(Unit.article_id == article_id))
     zeros = np.zeros(len(labels), dtype=np.int64)
     records = build_records(
         1, len(LABELS), np.array([n_units]), np.zeros(len(coder_ids), dtype=np.int64),
-        np.array(coder_ids), zeros, np.array([r.position for r in labels], dtype=np.int64),
+        np.array(coder_ids), zeros, np.array([r.unit_id for r in labels], dtype=np.int64),
         np.array([r.reviewer_id for r in labels], dtype=np.int64),
         np.array([LABEL_INDEX[r.label] for r in labels], dtype=np.int64),
     )
@@ -102,9 +101,13 @@ def _row_values(records: Records) -> list[dict]:
     ]
 
 
-def _int_matrix(result, columns: int) -> np.ndarray:
-    """Read an all-integer result into a rows x columns array without Python tuples."""
-    flat = np.fromiter(itertools.chain.from_iterable(result), dtype=np.int64)
+def _int_matrix(conn, query, columns: int) -> np.ndarray:
+    """Run an all-integer query into a rows x columns array, straight from the driver's rows."""
+    result = conn.execute(query)
+    try:
+        flat = np.fromiter(itertools.chain.from_iterable(result.cursor), dtype=np.int64)
+    finally:
+        result.close()
     return flat.reshape(-1, columns)
 
 
@@ -117,34 +120,33 @@ def recompute_all() -> RecomputeResult:
     try:
         begin_write()
         conn = db.session.connection()
-        coders = _int_matrix(conn.execute(
-            select(Assignment.queue_id, Assignment.article_id, Assignment.reviewer_id)
-            .where(Assignment.status == "submitted")
-        ), 3)
-        labels = _int_matrix(conn.execute(
-            select(Assignment.queue_id, Assignment.article_id, Assignment.reviewer_id,
-                   Unit.position, label_index)
-            .select_from(Annotation)
-            .join(Assignment, Assignment.id == Annotation.assignment_id)
-            .join(Unit, Unit.id == Annotation.unit_id)
-            .where(Assignment.status == "submitted")
-        ), 5)
-        unit_counts = _int_matrix(conn.execute(
-            select(Unit.article_id, func.count()).group_by(Unit.article_id)
-            .order_by(Unit.article_id)), 2)
-        span = int(max(coders[:, 1].max(initial=0), labels[:, 1].max(initial=0))) + 1
-        keys = np.unique(coders[:, 0] * span + coders[:, 1])
-        units = np.zeros(len(keys), dtype=np.int64)
+        # Two plain scans instead of a million-row join: submitted assignments (ordered by
+        # id), then every label, kept when its assignment is a submitted one.
+        coders = _int_matrix(conn, select(
+            Assignment.id, Assignment.queue_id, Assignment.article_id, Assignment.reviewer_id)
+            .where(Assignment.status == "submitted").order_by(Assignment.id), 4)
+        labels = _int_matrix(conn, select(
+            Annotation.assignment_id, Annotation.unit_id, label_index), 3)
+        unit_counts = _int_matrix(conn, select(Unit.article_id, func.count())
+                                  .group_by(Unit.article_id).order_by(Unit.article_id), 2)
+        which = np.searchsorted(coders[:, 0], labels[:, 0])
+        which = np.minimum(which, max(len(coders) - 1, 0))
+        kept = (coders[which, 0] == labels[:, 0]) if len(coders) else np.zeros(0, dtype=bool)
+        labels, which = labels[kept], which[kept]
+        span = int(coders[:, 2].max(initial=0)) + 1
+        coder_keys = coders[:, 1] * span + coders[:, 2]
+        keys = np.unique(coder_keys)
         article_ids = keys % span
-        where = np.searchsorted(unit_counts[:, 0], article_ids)
-        found = where < len(unit_counts)
-        found[found] &= unit_counts[where[found], 0] == article_ids[found]
-        units[found] = unit_counts[where[found], 1]
+        units = np.zeros(len(keys), dtype=np.int64)
+        where = np.minimum(np.searchsorted(unit_counts[:, 0], article_ids),
+                           max(len(unit_counts) - 1, 0))
+        if len(unit_counts):
+            found = unit_counts[where, 0] == article_ids
+            units[found] = unit_counts[where[found], 1]
+        coder_article = np.searchsorted(keys, coder_keys)
         records = build_records(
-            len(keys), len(LABELS), units,
-            np.searchsorted(keys, coders[:, 0] * span + coders[:, 1]), coders[:, 2],
-            np.searchsorted(keys, labels[:, 0] * span + labels[:, 1]), labels[:, 3],
-            labels[:, 2], labels[:, 4],
+            len(keys), len(LABELS), units, coder_article, coders[:, 3],
+            coder_article[which], labels[:, 1], coders[which, 3], labels[:, 2],
         )
         db.session.execute(delete(ArticleStats))
         rows = _row_values(records)

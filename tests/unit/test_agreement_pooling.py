@@ -176,8 +176,8 @@ def test_article_bootstrap_is_seeded_and_close_to_the_engine() -> None:
     records = records_of(corpus, coders)
     contrib = intervals.contributions(records.articles["coincidence"])
     groups = np.zeros(len(contrib), dtype=np.int64)
-    first = intervals.group_intervals(contrib, groups, [3])[0]
-    assert first == intervals.group_intervals(contrib, groups, [3])[0]
+    first = intervals.group_intervals(contrib, groups, 1)[0]
+    assert first == intervals.group_intervals(contrib, groups, 1)[0]
     assert first.method == "articles resampled"
     stats = [to_stats(r, range(Q)) for r in records.articles]
     engine = bootstrap_alpha_stats(stats)
@@ -192,9 +192,9 @@ def test_normal_limit_agrees_with_resampling_articles(monkeypatch) -> None:
     corpus, coders = random_corpus(8, n_articles=300, n_reviewers=6)
     contrib = intervals.contributions(records_of(corpus, coders).articles["coincidence"])
     groups = np.zeros(len(contrib), dtype=np.int64)
-    normal = intervals.group_intervals(contrib, groups, [1])[0]
+    normal = intervals.group_intervals(contrib, groups, 1)[0]
     monkeypatch.setattr(intervals, "EXACT_MAX", 10_000)
-    exact = intervals.group_intervals(contrib, groups, [1])[0]
+    exact = intervals.group_intervals(contrib, groups, 1)[0]
     assert normal.method == "normal limit" and exact.method == "articles resampled"
     assert normal.low == pytest.approx(exact.low, abs=0.015)
     assert normal.high == pytest.approx(exact.high, abs=0.015)
@@ -202,7 +202,7 @@ def test_normal_limit_agrees_with_resampling_articles(monkeypatch) -> None:
 
 def test_too_few_articles_give_no_interval() -> None:
     contrib = np.array([[3.0, 3.0, 0, 0, 2.0], [0, 0, 0, 0, 0]])
-    result = intervals.group_intervals(contrib, np.array([0, 1]), [10, 11])
+    result = intervals.group_intervals(contrib, np.array([0, 1]), 2)
     assert [r.reason for r in result] == [intervals.TOO_FEW_ARTICLES] * 2
 
 
