@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from urllib.parse import urlencode
 
-from annotator.agreement import bp, charts, commands, reports  # noqa: F401  (commands: CLI)
+from flask import abort, render_template, request, url_for
+
+from annotator.agreement import bp, charts, commands, display, reports  # noqa: F401  (CLI)
 from annotator.agreement.forms import ReportFilterForm
 from annotator.agreement.intervals import EXACT_MAX
 from annotator.agreement.metrics import METHOD_NOTES
@@ -42,8 +44,12 @@ def overview():
     alpha_rows = [(name, f.alpha.value, f.interval.low, f.interval.high)
                   for name, f in report.outlets]
     mix_rows = [(name, f.label_shares) for name, f in report.outlets]
+    # One link per outlet row: build the query string once, the id goes last.
+    others = {k: v for k, v in filters.args().items() if k != "outlet"}
+    outlet_link = url_for("agreement.overview") + "?" + urlencode({**others, "outlet": ""})
     return render_template(
-        "agreement/overview.html", form=form, filters=filters, report=report,
+        "agreement/overview.html", form=form, filters=filters, report=report, fmt=display,
+        outlet_link=outlet_link,
         alpha_chart=charts.alpha_chart(alpha_rows),
         mix_chart=charts.mix_chart(mix_rows, report.labels),
         heat_bucket=charts.heat_bucket, notes=_notes(),
@@ -56,7 +62,8 @@ def article(article_id: int):
     detail = reports.article_detail(article_id, request.args.get("queue", type=int))
     if detail is None:
         abort(404)
-    return render_template("agreement/article.html", detail=detail, labels=reports.LABELS)
+    return render_template("agreement/article.html", detail=detail, labels=reports.LABELS,
+                           fmt=display)
 
 
 @bp.get("/reviewers/<int:user_id>")
@@ -67,4 +74,4 @@ def reviewer(user_id: int):
     if report is None:
         abort(404)
     return render_template("agreement/reviewer.html", form=form, filters=filters,
-                           report=report, labels=reports.LABELS)
+                           report=report, labels=reports.LABELS, fmt=display)
