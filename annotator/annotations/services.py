@@ -8,7 +8,7 @@ cannot interleave and the history always chains old -> new.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
@@ -149,21 +149,20 @@ def _lock_editable(assignment_id: int, user_id: int) -> Assignment:
     return assignment
 
 
-def _renew_lease(assignment: Assignment) -> None:
+def _renew_lease(assignment: Assignment | _LeaseRef) -> None:
     """Extend the reviewer's hold on the article: any save shows they are still at work."""
     if not queue_services.renew_lease(assignment):
         raise WorkspaceError(409, NOT_ACTIVE_REASONS["expired"])
 
 
 # The label save runs once per keypress, so it is kept lean: statements built once, run on
-# the session's connection without the ORM, five of them between BEGIN and COMMIT.
-_A, _Q, _U = Assignment.__table__, Queue.__table__, Unit.__table__
+# the session's connection without the ORM, a handful of them between BEGIN and COMMIT.
+_A, _U = Assignment.__table__, Unit.__table__
 _N, _H = Annotation.__table__, AnnotationHistory.__table__
 _LOCK = (
-    select(_A.c.reviewer_id, _A.c.status, _A.c.article_id, _Q.c.lease_minutes)
-    .join_from(_A, _Q, _Q.c.id == _A.c.queue_id)
+    select(_A.c.reviewer_id, _A.c.status, _A.c.article_id, _A.c.queue_id)
     .where(_A.c.id == bindparam("assignment_id"))
-    .with_for_update(of=_A)
+    .with_for_update()
 )
 _CURRENT = (
     select(_U.c.id, _N.c.id.label("annotation_id"), _N.c.label)
@@ -175,9 +174,15 @@ _INSERT_LABEL = insert(_N)
 _UPDATE_LABEL = (update(_N).where(_N.c.id == bindparam("annotation_id"))
                  .values(label=bindparam("new_label"), updated_at=bindparam("now")))
 _INSERT_HISTORY = insert(_H)
-# The same rule as queues.services.renew_lease (now + the queue's lease), in one statement.
-_RENEW_LEASE = (update(_A).where(_A.c.id == bindparam("assignment_id"))
-                .values(lease_expires_at=bindparam("until"), updated_at=bindparam("now")))
+
+
+@dataclass
+class _LeaseRef:
+    """What queues.services.renew_lease reads of an assignment, without loading the ORM object."""
+
+    id: int
+    queue_id: int
+    lease_expires_at: datetime | None = None
 
 
 def save_label(assignment_id: int, user, unit_id: int, label: str) -> SaveResult:
@@ -211,8 +216,7 @@ def save_label(assignment_id: int, user, unit_id: int, label: str) -> SaveResult
             conn.execute(_INSERT_HISTORY, {"assignment_id": assignment_id, "unit_id": unit_id,
                                            "user_id": user_id, "old_label": current.label,
                                            "new_label": label, "changed_at": now})
-        conn.execute(_RENEW_LEASE, {"assignment_id": assignment_id, "now": now,
-                                    "until": now + timedelta(minutes=row.lease_minutes)})
+        _renew_lease(_LeaseRef(assignment_id, row.queue_id))
         db.session.commit()
     except Exception:
         db.session.rollback()
