@@ -279,6 +279,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--renders", type=int, default=60)
     parser.add_argument("--saves", type=int, default=500)
     args = parser.parse_args(argv if argv is not None else [])
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} CPUs, load average {load} (figures scale with it)")
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.sqlite"
         env = dict(os.environ, ANNOTATOR_ENV="development", SECRET_KEY=SECRET, DATABASE_URL=url,
