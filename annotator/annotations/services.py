@@ -17,6 +17,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from annotator.agreement import services as agreement_services
 from annotator.annotations.models import LABELS, STANCES, Annotation, AnnotationHistory, SourceLink
 from annotator.articles.models import Article, Unit
+from annotator.auth.models import User
 from annotator.extensions import begin_write, db
 from annotator.queues import services as queue_services
 from annotator.queues.models import Assignment, Queue
@@ -73,7 +74,7 @@ class SaveResult:
     changed: bool
 
 
-def get_assignment(assignment_id: int, user) -> Assignment:
+def get_assignment(assignment_id: int, user: User) -> Assignment:
     """Return the assignment if the user may see it, else raise 404 or 403."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
@@ -83,7 +84,7 @@ def get_assignment(assignment_id: int, user) -> Assignment:
     return assignment
 
 
-def load_workspace(assignment_id: int, user) -> Workspace:
+def load_workspace(assignment_id: int, user: User) -> Workspace:
     """Read one assignment's article, units, labels and sources for display."""
     assignment = get_assignment(assignment_id, user)
     article = db.session.get(Article, assignment.article_id)
@@ -185,7 +186,7 @@ class _LeaseRef:
     lease_expires_at: datetime | None = None
 
 
-def save_label(assignment_id: int, user, unit_id: int, label: str) -> SaveResult:
+def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> SaveResult:
     """Set one unit's label, record the change in the history and renew the lease."""
     if label not in LABELS:
         raise WorkspaceError(400, f"Unknown label {label!r}; use one of: {', '.join(LABELS)}.")
@@ -237,12 +238,10 @@ def next_unlabelled(assignment_id: int, after_unit_id: int) -> int | None:
     return (later or [r.id for r in rows] or [None])[0]
 
 
-def submit_assignment(assignment_id: int, user) -> Assignment:
-    """Submit a fully labelled assignment; from now on it is read-only for its reviewer.
-
-    The one place this transition happens: hooks that must follow a submission (agreement
-    statistics) belong here.
-    """
+# submit_assignment and reopen_assignment are the only places these transitions happen:
+# whatever must follow one (the agreement statistics) is hooked in here.
+def submit_assignment(assignment_id: int, user: User) -> Assignment:
+    """Submit a fully labelled assignment; from now on it is read-only for its reviewer."""
     try:
         assignment = _lock_editable(assignment_id, user.id)
         total = db.session.scalar(
@@ -265,12 +264,8 @@ def submit_assignment(assignment_id: int, user) -> Assignment:
     return db.session.get(Assignment, assignment_id)
 
 
-def reopen_assignment(assignment_id: int, user) -> Assignment:
-    """Let the reviewer change a submitted assignment again (leads and admins only).
-
-    The one place this transition happens: hooks that must follow a reopening (agreement
-    statistics) belong here.
-    """
+def reopen_assignment(assignment_id: int, user: User) -> Assignment:
+    """Let the reviewer change a submitted assignment again (leads and admins only)."""
     if not user.has_role("lead"):
         raise WorkspaceError(403, "Only a lead or an admin can reopen a submitted article.")
     try:
@@ -327,7 +322,7 @@ def _check_unit(article_id: int, unit_id: int) -> None:
         raise WorkspaceError(400, "That sentence is not part of this article.")
 
 
-def add_source(assignment_id: int, user, data: SourceInput) -> SourceLink:
+def add_source(assignment_id: int, user: User, data: SourceInput) -> SourceLink:
     """Link a source to one unit of the reviewer's active assignment."""
     values = _source_values(data)
     try:
@@ -343,7 +338,7 @@ def add_source(assignment_id: int, user, data: SourceInput) -> SourceLink:
     return link
 
 
-def get_source(assignment_id: int, source_id: int, user) -> SourceLink:
+def get_source(assignment_id: int, source_id: int, user: User) -> SourceLink:
     """Return a source of an assignment the user may see, else raise 404 or 403."""
     get_assignment(assignment_id, user)
     link = db.session.get(SourceLink, source_id)
@@ -352,7 +347,7 @@ def get_source(assignment_id: int, source_id: int, user) -> SourceLink:
     return link
 
 
-def update_source(assignment_id: int, source_id: int, user, data: SourceInput) -> SourceLink:
+def update_source(assignment_id: int, source_id: int, user: User, data: SourceInput) -> SourceLink:
     """Change a source's URL, stance, title or note (and the unit it belongs to)."""
     values = _source_values(data)
     try:
@@ -372,7 +367,7 @@ def update_source(assignment_id: int, source_id: int, user, data: SourceInput) -
     return link
 
 
-def remove_source(assignment_id: int, source_id: int, user) -> int:
+def remove_source(assignment_id: int, source_id: int, user: User) -> int:
     """Delete a source; return the unit it belonged to."""
     try:
         assignment = _lock_editable(assignment_id, user.id)
@@ -390,7 +385,7 @@ def remove_source(assignment_id: int, source_id: int, user) -> int:
     return unit_id
 
 
-def recent_submissions(user, limit: int = 10) -> list:
+def recent_submissions(user: User, limit: int = 10) -> list:
     """Return the user's latest submitted assignments as (id, title, queue, submitted_at) rows."""
     return db.session.execute(
         select(Assignment.id, Article.title, Queue.name.label("queue"), Assignment.submitted_at)
