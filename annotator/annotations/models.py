@@ -103,4 +103,4 @@ class Adjudication(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    unit: Mapped[Unit] = relationship()  # noqa: F821
