@@ -27,13 +27,16 @@ CSV_READING_HINT = (
 
 def jsonl_stream(meta: dict[str, Any] | None, records: Iterable[dict]) -> Iterator[str]:
     """Yield JSON Lines: a {"_meta": ...} line when meta is given, then one line per record."""
-    encode = _JSON.encode
+    return jsonl_text_stream(meta, map(_JSON.encode, records))
+
+
+def jsonl_text_stream(meta: dict[str, Any] | None, lines: Iterable[str]) -> Iterator[str]:
+    """Yield JSON Lines from records already encoded (one JSON text each, no newline)."""
     if meta is not None:
-        yield encode({"_meta": meta}) + "\n"
+        yield _JSON.encode({"_meta": meta}) + "\n"
     block: list[str] = []
     size = 0
-    for record in records:
-        line = encode(record)
+    for line in lines:
         block.append(line)
         size += len(line)
         if size >= BLOCK_CHARS:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import DateTime, Select, String, exists, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from annotator.exports.naming import ExportFilter
 from annotator.exports.rows import Gold, Label, UnitLabels
@@ -29,7 +31,46 @@ from annotator.models import (
 )
 from annotator.urls import registered_domain
 
-CHUNK_ARTICLES = 500
+CHUNK_ARTICLES = 250
+
+
+class iso_utc(FunctionElement):  # noqa: N801  (reads as an SQL function)
+    """A stored naive-UTC timestamp as text, for ISO 8601 with a Z (see :func:`as_iso`).
+
+    Exports write a million of them, so no datetime is ever built: PostgreSQL formats the
+    text itself; SQLite hands over its stored "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's
+    format) as it is, which as_iso cuts to shape faster than SQLite's own string functions.
+    """
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(iso_utc)
+def _iso_utc_default(element, compiler, **kw) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS VARCHAR)"
+
+
+@compiles(iso_utc, "sqlite")
+def _iso_utc_sqlite(element, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(iso_utc, "postgresql")
+def _iso_utc_postgresql(element, compiler, **kw) -> str:
+    col = compiler.process(element.clauses, **kw)
+    return f"""to_char({col}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+
+
+def as_iso(text: str | None) -> str | None:
+    """Return an iso_utc value as "YYYY-MM-DDTHH:MM:SSZ" (already so, or cut from SQLite's)."""
+    if text is None or text[10:11] == "T":
+        return text
+    return text[:10] + "T" + text[11:19] + "Z"
+
+
+def _iso(column: ColumnElement[DateTime]) -> iso_utc:
+    return iso_utc(column)
 
 
 def submitted(flt: ExportFilter):
@@ -59,7 +100,7 @@ def article_chunks(flt: ExportFilter, size: int = CHUNK_ARTICLES) -> Iterator[li
     while True:
         query = select(Article.id, Article.url, Article.outlet_id, Article.published_at)
         query = filter_articles(query.where(Article.id > last, labelled), flt)
-        rows = db.session.execute(query.order_by(Article.id).limit(size)).all()
+        rows = db.session.connection().execute(query.order_by(Article.id).limit(size)).all()
         if not rows:
             return
         yield rows
@@ -84,40 +125,62 @@ def iter_units(flt: ExportFilter, *, sources: bool = True, gold: bool = False,
 
     Ordered by article id, queue, sentence position; labels by reviewer id.
     """
-    queues = dict(db.session.execute(select(Queue.id, Queue.name)).all())
+    conn = db.session.connection()  # Core rows: no ORM result processing per label
+    queues = dict(conn.execute(select(Queue.id, Queue.name)).all())
     outlets = {oid: (name, domain) for oid, name, domain in
-               db.session.execute(select(Outlet.id, Outlet.name, Outlet.domain))}
+               conn.execute(select(Outlet.id, Outlet.name, Outlet.domain))}
+    no_sources: list = []  # shared by every label without sources; never appended to
+    cut = conn.dialect.name == "sqlite"  # created_at/updated_at come as stored text
     for chunk in article_chunks(flt, size):
         ids = [row[0] for row in chunk]
         articles = {row[0]: row for row in chunk}
-        units = _units(ids)
-        links = _sources(ids, flt) if sources else {}
-        golds = _golds(ids, flt) if gold else {}
+        units = {row[0]: row for row in conn.execute(_units_query(ids))}
+        links = _sources(conn, ids, flt) if sources else {}
+        golds = _golds(conn, ids, flt) if gold else {}
         domains = _domains(chunk, outlets) if outlet_domains else {}
+        # Per assignment once: queue, article, reviewer, submission time.
+        assignments = {aid: (queue_id, article_id, reviewer_id, as_iso(at)) for
+                       aid, queue_id, article_id, reviewer_id, at in
+                       conn.execute(_assignments_query(ids, flt))}
         current: UnitLabels | None = None
-        for (queue_id, article_id, reviewer_id, submitted_at, assignment_id, unit_id, label,
-             created, updated) in db.session.execute(_labels_query(ids, flt)):
+        labels: list[Label] = []
+        unit_links: dict[int, list] = {}
+        # fetchall per chunk: one C call instead of a Python-level fetch per label
+        for assignment_id, unit_id, label, created, updated in conn.execute(
+                _labels_query(ids, flt)).all():
+            queue_id, article_id, reviewer_id, submitted_at = assignments[assignment_id]
+            if cut:  # SQLite's stored text, cut inline: this loop runs once per label
+                created = created[:10] + "T" + created[11:19] + "Z"
+                updated = updated[:10] + "T" + updated[11:19] + "Z"
             if current is None or current.unit_id != unit_id or current.queue_id != queue_id:
                 if current is not None:
                     yield current
                 _, url, outlet_id, published = articles[article_id]
                 _, _, position, kind, start, end, text = units[unit_id]
+                labels = []
+                unit_links = links.get(unit_id, {})
                 current = UnitLabels(
                     queue_id, queues[queue_id], article_id, url, outlet_id,
                     outlets[outlet_id][0], domains.get(article_id), published, unit_id,
-                    position, kind, start, end, text, [], golds.get((queue_id, unit_id)),
+                    position, kind, start, end, text, labels, golds.get((queue_id, unit_id)),
                 )  # fmt: skip
-            current.labels.append(Label(reviewer_id, label, created, updated, submitted_at,
-                                        links.get((assignment_id, unit_id), [])))
+            labels.append(Label(reviewer_id, label, created, updated, submitted_at,
+                                unit_links.get(assignment_id, no_sources)))
         if current is not None:
             yield current
 
 
+def _assignments_query(ids: list[int], flt: ExportFilter) -> Select:
+    return select(Assignment.id, Assignment.queue_id, Assignment.article_id,
+                  Assignment.reviewer_id, _iso(Assignment.submitted_at)).where(
+        Assignment.article_id.in_(ids), submitted(flt))
+
+
 def _labels_query(ids: list[int], flt: ExportFilter) -> Select:
     return (
-        select(Assignment.queue_id, Assignment.article_id, Assignment.reviewer_id,
-               Assignment.submitted_at, Assignment.id, Annotation.unit_id, Annotation.label,
-               Annotation.created_at, Annotation.updated_at)
+        select(Annotation.assignment_id, Annotation.unit_id, Annotation.label,
+               _iso(Annotation.created_at), _iso(Annotation.updated_at))
+        .select_from(Assignment)
         .join(Annotation, Annotation.assignment_id == Assignment.id)
         .join(Unit, Unit.id == Annotation.unit_id)
         .where(Assignment.article_id.in_(ids), submitted(flt))
@@ -126,34 +189,34 @@ def _labels_query(ids: list[int], flt: ExportFilter) -> Select:
     )  # fmt: skip
 
 
-def _units(ids: list[int]) -> dict[int, tuple]:
-    query = select(Unit.id, Unit.article_id, Unit.position, Unit.kind, Unit.start, Unit.end,
-                   Unit.text).where(Unit.article_id.in_(ids))
-    return {row[0]: row for row in db.session.execute(query)}
+def _units_query(ids: list[int]) -> Select:
+    return select(Unit.id, Unit.article_id, Unit.position, Unit.kind, Unit.start, Unit.end,
+                  Unit.text).where(Unit.article_id.in_(ids))
 
 
-def _sources(ids: list[int], flt: ExportFilter) -> dict[tuple[int, int], list]:
+def _sources(conn, ids: list[int], flt: ExportFilter) -> dict[int, dict[int, list]]:
+    """Return unit id -> assignment id -> [(url, domain, stance)] for the chunk."""
     query = (select(SourceLink.assignment_id, SourceLink.unit_id, SourceLink.url,
                     SourceLink.domain, SourceLink.stance)
              .join(Assignment, Assignment.id == SourceLink.assignment_id)
              .where(Assignment.article_id.in_(ids), submitted(flt))
              .order_by(SourceLink.id))  # fmt: skip
-    found: dict[tuple[int, int], list] = {}
-    for assignment_id, unit_id, url, domain, stance in db.session.execute(query):
-        found.setdefault((assignment_id, unit_id), []).append((url, domain, stance))
+    found: dict[int, dict[int, list]] = {}
+    for assignment_id, unit_id, url, domain, stance in conn.execute(query):
+        found.setdefault(unit_id, {}).setdefault(assignment_id, []).append((url, domain, stance))
     return found
 
 
-def _golds(ids: list[int], flt: ExportFilter) -> dict[tuple[int, int], Gold]:
+def _golds(conn, ids: list[int], flt: ExportFilter) -> dict[tuple[int, int], Gold]:
     query = (select(Adjudication.queue_id, Adjudication.unit_id, Adjudication.gold_label,
                     Adjudication.rationale, Adjudication.adjudicator_id,
-                    Adjudication.updated_at)
+                    _iso(Adjudication.updated_at))
              .join(Unit, Unit.id == Adjudication.unit_id)
              .where(Unit.article_id.in_(ids)))  # fmt: skip
     if flt.queue_id:
         query = query.where(Adjudication.queue_id == flt.queue_id)
-    return {(q, u): Gold(label, rationale or "", by, at)
-            for q, u, label, rationale, by, at in db.session.execute(query)}
+    return {(q, u): Gold(label, rationale or "", by, as_iso(at))
+            for q, u, label, rationale, by, at in conn.execute(query)}
 
 
 def _domains(chunk: list[tuple], outlets: dict[int, tuple]) -> dict[int, str | None]:

@@ -14,7 +14,7 @@ from annotator.exports import queries
 from annotator.exports.formats import (
     CSV_READING_HINT,
     csv_stream,
-    jsonl_stream,
+    jsonl_text_stream,
     matrix_csv_stream,
 )
 from annotator.exports.naming import ExportFilter, comment_block, export_filename, metadata
@@ -25,7 +25,7 @@ from annotator.exports.rows import (
     PSEUDONYM_HEX,
     ReviewerNames,
     annotation_csv_rows,
-    annotation_records,
+    annotation_json_lines,
     gold_row,
     matrix_header,
     matrix_row,
@@ -135,8 +135,8 @@ def annotations_export(flt: ExportFilter, fmt: str, with_names: bool = False) ->
         names = reviewer_names(with_names)
         units = queries.iter_units(flt, sources=True)
         if fmt == "jsonl":
-            records = (r for unit in units for r in annotation_records(unit, names))
-            yield from jsonl_stream(meta, records)
+            lines = (line for unit in units for line in annotation_json_lines(unit, names))
+            yield from jsonl_text_stream(meta, lines)
         else:
             rows = (r for unit in units for r in annotation_csv_rows(unit, names))
             yield from csv_stream(ANNOTATION_CSV_FIELDS, rows,

@@ -53,7 +53,8 @@ def unit(labels: list[tuple[int, str]], gold: Gold | None = None, text: str = "I
         outlet_id=2, outlet="Daily Example", outlet_domain="example.com",
         published_at=datetime(2024, 2, 1), unit_id=unit_id, position=1, kind="body", start=10,
         end=10 + len(text), text=text,
-        labels=[Label(rid, lab, T0, T0, datetime(2024, 3, 2)) for rid, lab in labels],
+        labels=[Label(rid, lab, "2024-03-01T09:30:00Z", "2024-03-01T09:30:00Z",
+                      "2024-03-02T00:00:00Z") for rid, lab in labels],
         gold=gold,
     )  # fmt: skip
 
@@ -163,7 +164,7 @@ def test_gold_row_says_how_it_was_decided():
     assert (row["labels"], row["n_fact"], row["n_claim"]) == (3, 1, 2)
     assert (row["gold_label"], row["decided_by"], row["adjudicator"]) == (
         "claim", "majority", None)
-    gold = Gold("opinion", "Loaded wording.", 42, datetime(2024, 4, 1))
+    gold = Gold("opinion", "Loaded wording.", 42, "2024-04-01T00:00:00Z")
     row = dict(zip(GOLD_FIELDS, gold_row(unit([(5, "fact"), (6, "claim")], gold), names),
                    strict=True))
     assert (row["gold_label"], row["decided_by"], row["adjudicator"]) == (
@@ -252,3 +253,14 @@ def test_tally_self_only_mixed_stances_and_unresolved():
     x = domains.domains["x.org"]
     # pairs: (mixed, supports), (mixed, supports), (supports, supports): 1 of 3 agree
     assert (x.citations, x.pairs, x.agreeing_pairs, x.sentences) == (4, 3, 1, 1)
+
+
+def test_encoded_json_lines_equal_the_records():
+    from annotator.exports.rows import annotation_json_lines
+
+    u = unit([(5, "fact"), (6, "claim")], text='He said "no" — ünïcode\n')
+    u.labels[1].sources = [("https://a.example/x", "a.example", "context")]
+    names = ReviewerNames(KEY)
+    lines = list(annotation_json_lines(u, names))
+    assert [json.loads(line) for line in lines] == list(annotation_records(u, names))
+    assert [list(json.loads(line)) for line in lines] == [list(ANNOTATION_FIELDS)] * 2
