@@ -253,3 +253,23 @@ def test_download_functions_work_without_a_request(app, corpus):
     text = "".join(download.chunks)
     assert download.filename == f"annotator-gold-labels_all_{TODAY}.csv"
     assert text.count("\n") > 10
+
+
+def test_an_export_reads_one_snapshot(app, corpus):
+    from sqlalchemy import text
+
+    from annotator.extensions import db
+
+    a3p0 = corpus.unit(corpus.a3, 0)
+    queries.begin_snapshot()
+    stream = queries.iter_units(ExportFilter(), size=1)  # one article per chunk
+    first = next(stream)
+    assert first.article_id == corpus.a1.id
+    with db.engine.begin() as other:  # another connection changes a later article meanwhile
+        other.execute(text("UPDATE annotations SET label = 'prediction' WHERE unit_id = :u"),
+                      {"u": a3p0})
+    rest = {u.unit_id: [lab.label for lab in u.labels] for u in stream}
+    assert rest[a3p0] == ["fact", "fact", "fact"]  # as it was when the export began
+    db.session.commit()
+    again = {u.unit_id: [lab.label for lab in u.labels] for u in queries.iter_units(ExportFilter())}
+    assert again[a3p0] == ["prediction"] * 3

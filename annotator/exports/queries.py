@@ -73,6 +73,18 @@ def _iso(column: ColumnElement[DateTime]) -> iso_utc:
     return iso_utc(column)
 
 
+def begin_snapshot() -> None:
+    """Read what follows from one snapshot, so an export cannot mix before and after a save.
+
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction. SQLite: its read transaction is a
+    snapshot already (WAL), from the first SELECT until the end.
+    """
+    db.session.commit()  # end the request's earlier reads (there are no writes to lose)
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ",
+                                                 "postgresql_readonly": True})
+
+
 def submitted(flt: ExportFilter):
     """Return the WHERE clause for the assignments a filter covers: submitted, in its queue."""
     clause = Assignment.status == "submitted"

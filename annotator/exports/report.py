@@ -28,6 +28,7 @@ from annotator.agreement.models import ArticleStats
 from annotator.agreement.pooling import POOLING_NOTES, article_dtype, figure_warnings
 from annotator.agreement.rollup import GroupFigures
 from annotator.agreement.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
+from annotator.exports import queries
 from annotator.exports import report_rows as rr
 from annotator.exports.formats import CSV_READING_HINT, csv_stream, meta_rows, write_xlsx
 from annotator.exports.naming import ExportFilter, comment_block, export_filename, metadata
@@ -80,6 +81,7 @@ class Report:
 
     @cached_property
     def _figures(self) -> tuple:
+        queries.begin_snapshot()
         overview = reports.overview(outlet_services.report_filter(self.flt))
         agreement = {f.key: f for _, f in overview.outlets}
         tally = outlet_services.tally(self.flt)

@@ -132,6 +132,7 @@ def annotations_export(flt: ExportFilter, fmt: str, with_names: bool = False) ->
                  reviewer_names="usernames" if with_names else "pseudonyms")
 
     def generate() -> Iterator[str]:
+        queries.begin_snapshot()
         names = reviewer_names(with_names)
         units = queries.iter_units(flt, sources=True)
         if fmt == "jsonl":
@@ -150,6 +151,7 @@ def matrix_export(flt: ExportFilter, with_names: bool = False) -> Download:
     made = utcnow()
 
     def generate() -> Iterator[str]:
+        queries.begin_snapshot()
         names = reviewer_names(with_names)
         ids = queries.reviewer_ids(flt)
         column_of = {rid: i for i, rid in enumerate(ids)}
@@ -170,6 +172,7 @@ def gold_export(flt: ExportFilter, with_names: bool = False) -> Download:
                  reviewer_names="usernames" if with_names else "pseudonyms")
 
     def generate() -> Iterator[str]:
+        queries.begin_snapshot()
         names = reviewer_names(with_names)
         rows = (gold_row(unit, names)
                 for unit in queries.iter_units(flt, sources=False, gold=True))

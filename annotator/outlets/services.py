@@ -114,9 +114,10 @@ def domain_tally(flt: ExportFilter) -> DomainTally:
         .join(Assignment, Assignment.id == SourceLink.assignment_id)
         .join(Article, Article.id == Assignment.article_id)
         .where(queries.submitted(flt))
-        .order_by(Assignment.queue_id, SourceLink.unit_id), flt)
+        .order_by(Assignment.queue_id, SourceLink.unit_id), flt,
+    ).execution_options(stream_results=True, yield_per=5000)  # a server-side cursor on PG
     found = DomainTally()
-    key, links = None, []
+    key, links = None, []  # one sentence's links at a time
     for queue_id, unit_id, reviewer_id, domain, stance in db.session.execute(query):
         if (queue_id, unit_id) != key:
             if links:
