@@ -105,3 +105,12 @@ def test_reviewers_get_403(corpus, client, login_as):
     login_as(corpus.cat)
     for url in ("/outlets/", f"/outlets/{outlet('Other Times').id}", "/outlets/domains"):
         assert client.get(url).status_code == 403
+
+
+def test_outlet_page_lists_its_articles_lowest_alpha_first(corpus, lead):
+    articles, total = services.outlet_articles(ExportFilter(outlet_id=outlet("Daily Example").id))
+    # A1 alone: alpha 43/98 = 0.439; A2 alone: 6/11 = 0.545 (see test_adjudication)
+    assert total == 2 and [a.title for a in articles] == ["A1 headline", "A2 headline"]
+    assert articles[0].alpha == pytest.approx(43 / 98)
+    text = lead.get(f"/outlets/{outlet('Daily Example').id}").get_data(as_text=True)
+    assert f"/agreement/articles/{corpus.a1.id}?queue={corpus.queue.id}" in text

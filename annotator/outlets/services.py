@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from annotator.agreement import reports
+from annotator.agreement.models import ArticleStats
 from annotator.agreement.rollup import GroupFigures
 from annotator.exports import queries
 from annotator.exports.naming import ExportFilter
 from annotator.extensions import db
-from annotator.models import Article, Assignment, Outlet, SourceLink
+from annotator.models import Article, Assignment, Outlet, Queue, SourceLink
 from annotator.outlets.figures import DomainFigures, DomainTally, OutletFigures, Tally
 
 DOMAINS_PER_PAGE = 100
+ARTICLES_SHOWN = 50
 
 
 @dataclass
@@ -30,6 +32,20 @@ class OutletRow:
 
 
 @dataclass
+class OutletArticle:
+    """One of the outlet's articles, with its stored agreement in one queue."""
+
+    article_id: int
+    title: str
+    published_at: object
+    queue_id: int
+    queue: str
+    reviewers: int
+    sentences: int
+    alpha: float | None
+
+
+@dataclass
 class OutletPage:
     """Everything the outlet page shows."""
 
@@ -37,6 +53,8 @@ class OutletPage:
     figures: OutletFigures
     agreement: GroupFigures | None
     domains: list[DomainFigures]
+    articles: list[OutletArticle]
+    more_articles: int
 
 
 @dataclass
@@ -103,7 +121,24 @@ def outlet_page(outlet: Outlet, flt: ExportFilter) -> OutletPage:
     figures = found.outlets.get(outlet.id) or OutletFigures(outlet.id, outlet.name,
                                                             outlet.domain)
     _, agreement = agreement_by_outlet(mine)
-    return OutletPage(outlet, figures, agreement.get(outlet.id), found.domains.ranked()[:25])
+    articles, total = outlet_articles(mine)
+    return OutletPage(outlet, figures, agreement.get(outlet.id), found.domains.ranked()[:25],
+                      articles, total - len(articles))
+
+
+def outlet_articles(flt: ExportFilter, limit: int = ARTICLES_SHOWN) -> tuple[list, int]:
+    """Return the filter's articles with stored statistics, lowest alpha first, and a count."""
+    base = report_filter(flt).apply(
+        select(ArticleStats.article_id, Article.title, Article.published_at,
+               ArticleStats.queue_id, Queue.name, ArticleStats.coders, ArticleStats.units,
+               ArticleStats.alpha)
+        .select_from(ArticleStats)
+        .join(Article, Article.id == ArticleStats.article_id)
+        .join(Queue, Queue.id == ArticleStats.queue_id))  # fmt: skip
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = db.session.execute(base.order_by(ArticleStats.alpha.is_(None), ArticleStats.alpha,
+                                            ArticleStats.id).limit(limit)).all()
+    return [OutletArticle(*row) for row in rows], total
 
 
 def domain_tally(flt: ExportFilter) -> DomainTally:
