@@ -14,8 +14,10 @@ import numpy as np
 
 from annotator.agreement.batch import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED
 
-# Up to this many articles a group's resamples draw articles; above, the normal limit.
-EXACT_MAX = 50
+# Up to this many articles a group's resamples draw articles; above, the normal limit. On the
+# benchmark corpus the two intervals differ by 0.002-0.004 on average at 15-25 articles, about
+# the Monte Carlo error of 1000 resamples, while drawing articles costs resamples x articles.
+EXACT_MAX = 20
 TOO_FEW_ARTICLES = "fewer than two articles with pairable values: nothing to resample"
 ALWAYS_UNDEFINED = "alpha was undefined in every resample"
 

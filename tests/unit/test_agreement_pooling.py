@@ -172,7 +172,7 @@ def test_no_labels_at_all_gives_empty_undefined_records() -> None:
 
 
 def test_article_bootstrap_is_seeded_and_close_to_the_engine() -> None:
-    corpus, coders = random_corpus(7, n_articles=30, n_reviewers=4)
+    corpus, coders = random_corpus(7, n_articles=20, n_reviewers=4)
     records = records_of(corpus, coders)
     contrib = intervals.contributions(records.articles["coincidence"])
     groups = np.zeros(len(contrib), dtype=np.int64)
@@ -218,3 +218,18 @@ def test_charts_place_rows_and_hide_the_overflow() -> None:
     assert sum(s.width for s in mix.rows[0].segments) == pytest.approx(
         mix.plot_right - mix.plot_left, abs=0.5)
     assert [charts.heat_bucket(s) for s in (0, 0.05, 0.5, 1.0)] == [0, 1, 3, 5]
+
+
+def test_a_group_gets_the_same_interval_alone_or_among_others() -> None:
+    corpus, coders = random_corpus(9, n_articles=140, n_reviewers=6)
+    contrib = intervals.contributions(records_of(corpus, coders).articles["coincidence"])
+    groups = np.minimum(np.arange(len(contrib)) // 15, 2)  # 15, 15 (resampled), the rest
+    together = intervals.group_intervals(contrib, groups, 3)
+    for g in range(3):
+        alone = intervals.group_intervals(contrib[groups == g], np.zeros((groups == g).sum(),
+                                                                         dtype=np.int64), 1)
+        assert alone[0] == together[g]
+    big = np.r_[groups, groups] * 0  # one group of 280 articles: the normal limit
+    both = np.r_[contrib, contrib]
+    assert intervals.group_intervals(both, big, 1)[0] == intervals.group_intervals(
+        both, np.r_[big, [1]][:-1], 2)[0]
