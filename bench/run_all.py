@@ -17,6 +17,7 @@ BENCHES = [
     "bench_next_article",
     "bench_workspace",
     "bench_agreement",
+    "bench_reports",
     "bench_exports",
 ]
 
