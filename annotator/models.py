@@ -1,5 +1,6 @@
 """Every model in one import, for migrations, the shell and tests."""
 
+from annotator.agreement.models import ArticleStats  # noqa: F401
 from annotator.annotations.models import (  # noqa: F401
     LABELS,
     STANCES,
