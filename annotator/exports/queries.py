@@ -157,9 +157,8 @@ def iter_units(flt: ExportFilter, *, sources: bool = True, gold: bool = False,
         current: UnitLabels | None = None
         labels: list[Label] = []
         unit_links: dict[int, list] = {}
-        # fetchall per chunk: one C call instead of a Python-level fetch per label
-        for assignment_id, unit_id, label, created, updated in conn.execute(
-                _labels_query(ids, flt)).all():
+        for assignment_id, unit_id, label, created, updated in driver_rows(
+                conn, _labels_query(ids, flt)):
             queue_id, article_id, reviewer_id, submitted_at = assignments[assignment_id]
             if cut:  # SQLite's stored text, cut inline: this loop runs once per label
                 created = created[:10] + "T" + created[11:19] + "Z"
@@ -180,6 +179,24 @@ def iter_units(flt: ExportFilter, *, sources: bool = True, gold: bool = False,
                                 unit_links.get(assignment_id, no_sources)))
         if current is not None:
             yield current
+
+
+def driver_rows(conn, stmt: Select) -> list[tuple]:
+    """Run a select on the session's connection and return the driver's own tuples.
+
+    For the one query that returns a row per label: building SQLAlchemy Row objects cost
+    about a microsecond a row, a tenth of the export. Same connection, same transaction.
+    """
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _assignments_query(ids: list[int], flt: ExportFilter) -> Select:

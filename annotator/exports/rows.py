@@ -203,18 +203,16 @@ def annotation_json_lines(unit: UnitLabels, names: ReviewerNames) -> Iterator[st
         "kind": unit.kind, "start": unit.start, "end": unit.end, "text": unit.text,
         "text_hash": text_hash(unit.text),
     })[:-1] + ',"reviewer":'  # fmt: skip
-    reviewer_json = names.json
+    encoded = names._json
     for lab in unit.labels:
         sources = (_ENCODE([{"url": u, "domain": d, "stance": s} for u, d, s in lab.sources])
                    if lab.sources else "[]")
-        yield (f"{head}{reviewer_json(lab.reviewer_id)}{_LABEL_JSON[lab.label]}{sources}"
-               f',"labelled_at":{_time_json(lab.labelled_at)}'
-               f',"updated_at":{_time_json(lab.updated_at)}'
-               f',"submitted_at":{_time_json(lab.submitted_at)}}}')
-
-
-def _time_json(moment: str | None) -> str:
-    return f'"{moment}"' if moment else "null"
+        reviewer = encoded.get(lab.reviewer_id) or names.json(lab.reviewer_id)
+        labelled = '"' + lab.labelled_at + '"' if lab.labelled_at else "null"
+        updated = '"' + lab.updated_at + '"' if lab.updated_at else "null"
+        submitted = '"' + lab.submitted_at + '"' if lab.submitted_at else "null"
+        yield (f'{head}{reviewer}{_LABEL_JSON[lab.label]}{sources},"labelled_at":{labelled}'
+               f',"updated_at":{updated},"submitted_at":{submitted}}}')
 
 
 def annotation_csv_rows(unit: UnitLabels, names: ReviewerNames) -> Iterator[list]:
