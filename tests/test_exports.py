@@ -273,3 +273,12 @@ def test_an_export_reads_one_snapshot(app, corpus):
     db.session.commit()
     again = {u.unit_id: [lab.label for lab in u.labels] for u in queries.iter_units(ExportFilter())}
     assert again[a3p0] == ["prediction"] * 3
+
+
+def test_a_download_starts_before_the_rows_are_read(corpus, lead_client):
+    response = lead_client.get("/exports/annotations.jsonl", buffered=False)
+    blocks = iter(response.response)
+    first = next(blocks)  # what a proxy sees at once: the metadata line, on its own
+    assert first.startswith(b'{"_meta":') and first.count(b"\n") == 1
+    assert sum(block.count(b"\n") for block in blocks) == 27
+    response.close()
