@@ -165,3 +165,11 @@ def test_reviewers_get_403(corpus, client, login_as):
         assert client.get(url).status_code == 403
     assert client.post(unit_url, data={"label": "fact"}).status_code == 403
     assert db.session.query(Adjudication).count() == 1
+
+
+def test_the_reports_filter_works_as_it_is(corpus):
+    from annotator.agreement.reports import ReportFilter
+
+    other = settled_counts(ReportFilter(outlet_id=corpus.a3.outlet_id))
+    assert (other.unanimous, other.majority, other.total) == (1, 2, 3)
+    assert reviewer_accuracy(ReportFilter(queue_id=corpus.queue.id))[corpus.bob.id].agree == 7

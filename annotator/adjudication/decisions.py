@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Subquery, and_, case, func, select
 
-from annotator.exports.naming import ExportFilter
+from annotator.exports.naming import ArticleFilter
 from annotator.exports.queries import filter_articles, submitted
 from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Article, Assignment
@@ -60,7 +60,7 @@ class Accuracy:
         return self.agree_adjudicated / self.adjudicated if self.adjudicated else None
 
 
-def _per_label(flt: ExportFilter) -> Subquery:
+def _per_label(flt: ArticleFilter) -> Subquery:
     query = (
         select(Assignment.queue_id, Annotation.unit_id, Assignment.article_id, Annotation.label,
                func.count().label("n"))
@@ -73,7 +73,7 @@ def _per_label(flt: ExportFilter) -> Subquery:
     return filter_articles(query, flt).subquery("per_label")
 
 
-def unit_decisions(flt: ExportFilter) -> Subquery:
+def unit_decisions(flt: ArticleFilter) -> Subquery:
     """Return a subquery: queue_id, unit_id, article_id, total, top, kinds, majority, gold."""
     per_label = _per_label(flt)
     per_unit = (
@@ -111,15 +111,19 @@ def _decided_by(d: Subquery):
     )
 
 
-def settled_counts(flt: ExportFilter) -> SettledCounts:
-    """Count the filter's labelled sentences by how their gold label was decided."""
+def settled_counts(flt: ArticleFilter) -> SettledCounts:
+    """Count the filter's labelled sentences by how their gold label was decided.
+
+    Takes the agreement reports' ReportFilter as it is; templates/adjudication/_settled.html
+    draws the result (with css/exports.css).
+    """
     d = unit_decisions(flt)
     how = _decided_by(d).label("how")
     rows = db.session.execute(select(how, func.count()).select_from(d).group_by(how)).all()
     return SettledCounts(**{str(name): int(n) for name, n in rows})
 
 
-def settled_by_queue(flt: ExportFilter) -> dict[int, SettledCounts]:
+def settled_by_queue(flt: ArticleFilter) -> dict[int, SettledCounts]:
     """Return the settled counts of every queue the filter covers."""
     d = unit_decisions(flt)
     how = _decided_by(d).label("how")
@@ -130,7 +134,7 @@ def settled_by_queue(flt: ExportFilter) -> dict[int, SettledCounts]:
     return {queue_id: SettledCounts(**counts) for queue_id, counts in found.items()}
 
 
-def reviewer_accuracy(flt: ExportFilter) -> dict[int, Accuracy]:
+def reviewer_accuracy(flt: ArticleFilter) -> dict[int, Accuracy]:
     """Return each reviewer's agreement with gold (any rule) and with adjudicated gold."""
     d = unit_decisions(flt)
     gold = func.coalesce(d.c.adjudicated, d.c.majority)

@@ -6,10 +6,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 SLUG_MAX = 40
+
+
+class ArticleFilter(Protocol):
+    """Any filter with these four fields (ExportFilter, the agreement reports' ReportFilter)."""
+
+    queue_id: int | None
+    outlet_id: int | None
+    date_from: date | None
+    date_to: date | None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import DateTime, Select, String, exists, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from annotator.exports.naming import ExportFilter
+from annotator.exports.naming import ArticleFilter
 from annotator.exports.rows import Gold, Label, UnitLabels
 from annotator.extensions import db
 from annotator.models import (
@@ -85,7 +85,7 @@ def begin_snapshot() -> None:
                                                  "postgresql_readonly": True})
 
 
-def submitted(flt: ExportFilter):
+def submitted(flt: ArticleFilter):
     """Return the WHERE clause for the assignments a filter covers: submitted, in its queue."""
     clause = Assignment.status == "submitted"
     if flt.queue_id:
@@ -93,7 +93,7 @@ def submitted(flt: ExportFilter):
     return clause
 
 
-def filter_articles(query: Select, flt: ExportFilter) -> Select:
+def filter_articles(query: Select, flt: ArticleFilter) -> Select:
     """Restrict a query joined to articles to the filter's outlet and publication dates."""
     if flt.outlet_id:
         query = query.where(Article.outlet_id == flt.outlet_id)
@@ -105,7 +105,7 @@ def filter_articles(query: Select, flt: ExportFilter) -> Select:
     return query
 
 
-def article_chunks(flt: ExportFilter, size: int = CHUNK_ARTICLES) -> Iterator[list[tuple]]:
+def article_chunks(flt: ArticleFilter, size: int = CHUNK_ARTICLES) -> Iterator[list[tuple]]:
     """Yield (id, url, outlet_id, published_at) of the filter's labelled articles, by id."""
     last = 0
     labelled = exists().where(Assignment.article_id == Article.id, submitted(flt))
@@ -119,7 +119,7 @@ def article_chunks(flt: ExportFilter, size: int = CHUNK_ARTICLES) -> Iterator[li
         last = rows[-1][0]
 
 
-def reviewer_ids(flt: ExportFilter) -> list[int]:
+def reviewer_ids(flt: ArticleFilter) -> list[int]:
     """Return the ids of every reviewer with a submitted label in the filter, ascending."""
     query = (select(Assignment.reviewer_id).distinct()
              .join(Article, Article.id == Assignment.article_id).where(submitted(flt)))
@@ -131,7 +131,7 @@ def usernames() -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.username)).all())
 
 
-def iter_units(flt: ExportFilter, *, sources: bool = True, gold: bool = False,
+def iter_units(flt: ArticleFilter, *, sources: bool = True, gold: bool = False,
                outlet_domains: bool = False, size: int = CHUNK_ARTICLES) -> Iterator[UnitLabels]:
     """Yield every labelled (queue, sentence) of the filter with its submitted labels.
 
@@ -199,13 +199,13 @@ def driver_rows(conn, stmt: Select) -> list[tuple]:
         cursor.close()
 
 
-def _assignments_query(ids: list[int], flt: ExportFilter) -> Select:
+def _assignments_query(ids: list[int], flt: ArticleFilter) -> Select:
     return select(Assignment.id, Assignment.queue_id, Assignment.article_id,
                   Assignment.reviewer_id, _iso(Assignment.submitted_at)).where(
         Assignment.article_id.in_(ids), submitted(flt))
 
 
-def _labels_query(ids: list[int], flt: ExportFilter) -> Select:
+def _labels_query(ids: list[int], flt: ArticleFilter) -> Select:
     return (
         select(Annotation.assignment_id, Annotation.unit_id, Annotation.label,
                _iso(Annotation.created_at), _iso(Annotation.updated_at))
@@ -223,7 +223,7 @@ def _units_query(ids: list[int]) -> Select:
                   Unit.text).where(Unit.article_id.in_(ids))
 
 
-def _sources(conn, ids: list[int], flt: ExportFilter) -> dict[int, dict[int, list]]:
+def _sources(conn, ids: list[int], flt: ArticleFilter) -> dict[int, dict[int, list]]:
     """Return unit id -> assignment id -> [(url, domain, stance)] for the chunk."""
     query = (select(SourceLink.assignment_id, SourceLink.unit_id, SourceLink.url,
                     SourceLink.domain, SourceLink.stance)
@@ -236,7 +236,7 @@ def _sources(conn, ids: list[int], flt: ExportFilter) -> dict[int, dict[int, lis
     return found
 
 
-def _golds(conn, ids: list[int], flt: ExportFilter) -> dict[tuple[int, int], Gold]:
+def _golds(conn, ids: list[int], flt: ArticleFilter) -> dict[tuple[int, int], Gold]:
     query = (select(Adjudication.queue_id, Adjudication.unit_id, Adjudication.gold_label,
                     Adjudication.rationale, Adjudication.adjudicator_id,
                     _iso(Adjudication.updated_at))
