@@ -173,3 +173,10 @@ def test_the_reports_filter_works_as_it_is(corpus):
     other = settled_counts(ReportFilter(outlet_id=corpus.a3.outlet_id))
     assert (other.unanimous, other.majority, other.total) == (1, 2, 3)
     assert reviewer_accuracy(ReportFilter(queue_id=corpus.queue.id))[corpus.bob.id].agree == 7
+
+
+def test_skip_goes_to_the_next_open_sentence(corpus, lead):
+    # order A3p1, A3p2, A1p2, A1p1 (A2p1 is adjudicated): from A3p2 skip to A1p2
+    u = corpus.unit
+    page = lead.get(f"/adjudication/queues/{corpus.queue.id}/units/{u(corpus.a3, 2)}")
+    assert f"/units/{u(corpus.a1, 2)}\">Skip to the next" in page.get_data(as_text=True)

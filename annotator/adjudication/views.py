@@ -54,4 +54,6 @@ def unit(queue_id: int, unit_id: int):
             return redirect(url_for("adjudication.queue", queue_id=queue_id))
         return redirect(url_for("adjudication.unit", queue_id=queue_id, unit_id=target))
     status = 400 if form.errors else 200
-    return render_template("adjudication/unit.html", case=case, form=form), status
+    skip_to = services.next_open(queue_id, unit_id)
+    return render_template("adjudication/unit.html", case=case, form=form,
+                           skip_to=skip_to if skip_to != unit_id else None), status
