@@ -11,6 +11,7 @@ NAV = [
     ("Exports", "exports.index", ("lead", "admin")),
     ("Articles", "articles.index", ("lead", "admin")),
     ("Admin", "admin.index", ("admin",)),
+    ("My work", "queues.mine", ("reviewer",)),
     ("Guidelines", "annotations.guidelines", ("reviewer", "lead", "admin")),
 ]
 

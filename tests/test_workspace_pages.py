@@ -207,3 +207,32 @@ def test_home_lists_recent_submissions(app, login_as):
                                          status="submitted")
     html = login_as(reviewer).get("/").get_data(as_text=True)
     assert "Recently submitted" in html and f"/annotations/{assignment.id}" in html
+
+
+def test_the_owner_of_an_active_article_can_reach_the_skip_page(app, login_as):
+    reviewer, assignment, _ = _workspace()
+    client = login_as(reviewer)
+    skip_url = f"/queues/assignments/{assignment.id}/skip"
+    _, html = _page(client, assignment.id)
+    assert f'href="{skip_url}">Skip this article</a>' in html
+    assert client.get(skip_url).status_code == 200
+    lead = make_user("lead")
+    _, html = _page(login_as(lead), assignment.id)
+    assert "Skip this article" not in html and skip_url not in html
+
+
+def test_a_submitted_article_offers_no_skip(app, login_as):
+    reviewer, assignment, _ = _workspace(labels=dict.fromkeys(range(4), "fact"),
+                                         status="submitted")
+    _, html = _page(login_as(reviewer), assignment.id)
+    assert "Skip this article" not in html
+
+
+def test_reviewers_reach_my_work_from_home_and_the_navigation(app, login_as):
+    reviewer, assignment, article = _workspace()
+    client = login_as(reviewer)
+    html = client.get("/").get_data(as_text=True)
+    assert html.count('href="/queues/mine"') == 2  # the navigation and the home page
+    assert article.title in client.get("/queues/mine").get_data(as_text=True)
+    lead_home = login_as(make_user("lead")).get("/").get_data(as_text=True)
+    assert 'href="/queues/mine"' not in lead_home
