@@ -50,8 +50,8 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     # reviewer workspace: the assignment belongs to `reviewer`
     "annotations.guidelines": {"GET": LOGGED_IN},
     "annotations.annotate": {"GET": (302, 200, 403, 200, 200)},
-    # An empty label payload is refused (400) before ownership is checked.
-    "annotations.save_label": {"POST": (401, 400, 400, 400, 400)},
+    # Whose it is comes first (403), then what was sent: the owner's empty payload is a 400.
+    "annotations.save_label": {"POST": (401, 400, 403, 403, 403)},
     "annotations.submit": {"POST": (401, 409, 403, 403, 403)},
     "annotations.reopen": {"POST": (401, 403, 403, 409, 409)},
     "annotations.start": {"POST": (401, 302, 302, 403, 403)},

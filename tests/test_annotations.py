@@ -114,6 +114,33 @@ def test_unknown_assignment_is_404(app, login_as):
     assert response.status_code == 404
 
 
+BAD_BODIES = [{"data": "", "content_type": "application/json"},
+              {"data": "{not json", "content_type": "application/json"},
+              {"json": {"unit_id": "x", "label": "rumour"}},
+              {"data": {}},
+              {"data": {"set": "1:rumour"}}]
+
+
+@pytest.mark.parametrize("body", BAD_BODIES)
+def test_whose_it_is_is_answered_before_what_was_sent(app, login_as, body):
+    owner, assignment, _ = _setup(status="submitted", labels={0: "claim"})
+    url = f"/annotations/{assignment.id}/labels"
+    for role in ("reviewer", "lead", "admin"):
+        response = login_as(make_user(role)).post(url, **body)
+        assert response.status_code == 403, role
+        assert "claim" not in response.get_data(as_text=True)
+    assert login_as(owner).post("/annotations/999999/labels", **body).status_code == 404
+    # The owner hears what is wrong with the request before that the article is read-only.
+    assert login_as(owner).post(url, **body).status_code == 400
+
+
+def test_the_service_refuses_a_stranger_before_looking_at_the_label(app):
+    _, assignment, article = _setup()
+    with pytest.raises(services.WorkspaceError) as refused:
+        services.save_label(assignment.id, make_user("lead"), article.units[0].id, "rumour")
+    assert refused.value.status == 403
+
+
 @pytest.mark.parametrize("status", ["submitted", "expired", "revoked", "skipped"])
 def test_not_active_assignment_is_409_with_a_reason(app, login_as, status):
     reviewer, assignment, article = _setup(status=status, labels={0: "fact"})

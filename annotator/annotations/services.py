@@ -123,6 +123,16 @@ def outlet_domain(article: Article) -> str | None:
     return registered_domain(article.url) if article.url else None
 
 
+def check_owner(assignment_id: int, user: User) -> None:
+    """Raise 404 or 403 unless the user is the reviewer the assignment was given to."""
+    reviewer_id = db.session.scalar(
+        select(Assignment.reviewer_id).where(Assignment.id == assignment_id))
+    if reviewer_id is None:
+        raise WorkspaceError(404, "There is no such assignment.")
+    if reviewer_id != user.id:
+        raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
+
+
 def _start_write() -> None:
     """End the read the request already did (loading the user), then begin a write.
 
@@ -188,8 +198,8 @@ class _LeaseRef:
 
 def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> SaveResult:
     """Set one unit's label, record the change in the history and renew the lease."""
-    if label not in LABELS:
-        raise WorkspaceError(400, f"Unknown label {label!r}; use one of: {', '.join(LABELS)}.")
+    # Refusals in a fixed order: whose it is (404, 403), what was sent (400), whether it can
+    # still change (409). Whoever may not change it is told so, whatever they sent.
     user_id = user.id
     try:
         _start_write()
@@ -199,12 +209,15 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
             raise WorkspaceError(404, "There is no such assignment.")
         if row.reviewer_id != user_id:
             raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
-        if row.status != "active":
-            raise WorkspaceError(409, NOT_ACTIVE_REASONS.get(row.status, "It is read-only."))
+        if label not in LABELS:
+            raise WorkspaceError(400, f"Unknown label {label!r}; use one of: "
+                                      f"{', '.join(LABELS)}.")
         current = conn.execute(_CURRENT, {"assignment_id": assignment_id, "unit_id": unit_id,
                                           "article_id": row.article_id}).first()
         if current is None:
             raise WorkspaceError(400, "That sentence is not part of this article.")
+        if row.status != "active":
+            raise WorkspaceError(409, NOT_ACTIVE_REASONS.get(row.status, "It is read-only."))
         now = utcnow()
         changed = current.label != label
         if changed:

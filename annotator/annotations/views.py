@@ -48,12 +48,17 @@ def annotate(assignment_id: int):
 @bp.route("/<int:assignment_id>/labels", methods=["POST"])
 def save_label(assignment_id: int):
     """Save one label: JSON from the page's script, or a label button's plain form post."""
+    try:
+        if request.is_json:
+            unit_id, label = parse_label_payload(request.get_json(silent=True))
+        else:
+            unit_id, label = parse_label_button(request.form.get("set"))
+    except WorkspaceError:
+        services.check_owner(assignment_id, current_user)  # 404/403 before what was sent (400)
+        raise
+    result = services.save_label(assignment_id, current_user, unit_id, label)
     if request.is_json:
-        unit_id, label = parse_label_payload(request.get_json(silent=True))
-        result = services.save_label(assignment_id, current_user, unit_id, label)
         return jsonify(unit_id=result.unit_id, label=result.label, changed=result.changed)
-    unit_id, label = parse_label_button(request.form.get("set"))
-    services.save_label(assignment_id, current_user, unit_id, label)
     target = services.next_unlabelled(assignment_id, unit_id)
     return redirect(_unit_url(assignment_id, target or unit_id))
 
