@@ -3,11 +3,11 @@
 Builds, once, a SQLite file with the issue's corpus shape (20,000 articles x 10 sentences x
 5 reviewers out of 50 = 1,000,000 submitted labels, 200 outlets, a source on about one label
 in ten) with bulk inserts, then runs each export in a fresh child process that writes the
-file to disk and reports rows, seconds and its own peak RSS (resource.getrusage), so the
-figure is the export's alone and not the data build's. A second child runs the JSONL export
-under tracemalloc to show the Python heap's peak. Prints figures; asserts no time.
+file to disk and reports rows, seconds and its own peak RSS (VmHWM, which starts afresh at
+exec), so the figure is the export's alone and not the data build's. A last child runs the
+JSONL export under tracemalloc for the Python heap's peak. Prints figures; asserts no time.
 
-    .venv/bin/python bench/bench_exports.py [--articles 20000] [--keep DIR]
+    .venv/bin/python bench/bench_exports.py [--articles 20000] [--keep DIR] [--only KINDS]
 """
 
 from __future__ import annotations
@@ -110,6 +110,11 @@ def build(path: Path, n_articles: int, seed: int = 1) -> int:
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()
+    with app.app_context():  # the stored per-article statistics the agreement report reads
+        from annotator.agreement.services import recompute_all
+
+        recompute_all()
+        db.engine.dispose()
     return annotation_id
 
 
@@ -139,7 +144,7 @@ def run_export(path: Path, kind: str, out: Path, trace: bool) -> dict:
     import tracemalloc
 
     from annotator import create_app
-    from annotator.exports import services
+    from annotator.exports import report, services
     from annotator.exports.naming import ExportFilter
 
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
@@ -151,6 +156,7 @@ def run_export(path: Path, kind: str, out: Path, trace: bool) -> dict:
             "annotations-csv": lambda: services.annotations_export(flt, "csv"),
             "matrix": lambda: services.matrix_export(flt),
             "gold": lambda: services.gold_export(flt),
+            "report-html": lambda: report.download(flt, "html"),
         }[kind]()
         if trace:
             tracemalloc.start()
@@ -164,13 +170,34 @@ def run_export(path: Path, kind: str, out: Path, trace: bool) -> dict:
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
         heap = tracemalloc.get_traced_memory()[1] if trace else None
-    header = {"annotations-jsonl": 1}.get(kind)
+    header = {"annotations-jsonl": 1, "report-html": lines}.get(kind)
     if header is None:  # CSV: comment lines and the header row
         with out.open(encoding="utf-8") as fh:
             header = sum(1 for line in fh if line.startswith("#")) + 1
     return {"kind": kind, "rows": lines - header, "seconds": seconds, "cpu": cpu, "chars": size,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_rss_mb": peak_rss_mb(),
             "heap_peak_mb": None if heap is None else heap / 2**20}
+
+
+def labels_in(path: Path) -> int:
+    """Count the labels in the bench database."""
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM annotations").fetchone()[0]
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident set size in MB.
+
+    VmHWM belongs to the process image, so it starts afresh at exec; getrusage's ru_maxrss
+    survives execve on Linux and would report the parent's peak (the data build) instead.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
 def _child(path: Path, kind: str, workdir: Path, trace: bool = False) -> dict:
@@ -216,6 +243,10 @@ def main() -> None:
                   f"{r['rows'] / r['seconds']:>9,.0f} rows/s ({r['rows'] / r['cpu']:>9,.0f} per "
                   f"CPU second), {r['chars'] / 2**20:4.0f} MB written, peak RSS "
                   f"{r['peak_rss_mb']:4.0f} MB", flush=True)
+        r = _child(path, "report-html", workdir)
+        print(f"agreement report (HTML) over all {labels_in(path):,} labels: "
+              f"{r['seconds']:.1f} s, {r['chars'] / 2**10:.0f} KB, peak RSS "
+              f"{r['peak_rss_mb']:.0f} MB", flush=True)
         r = _child(path, "annotations-jsonl", workdir, trace=True)
         print(f"annotations-jsonl under tracemalloc: Python heap peak "
               f"{r['heap_peak_mb']:.1f} MB while writing {r['rows']:,} rows "
