@@ -45,7 +45,9 @@ bench: install-dev
 ## serve: production server (needs SECRET_KEY, and DATABASE_URL for PostgreSQL)
 serve: install
 	$(BIN)/flask db upgrade
-	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind $(HOST):$${SERVE_PORT:-8000} --access-logfile - wsgi:app
+	# Threaded workers with a long timeout: exports stream for minutes on large corpora.
+	$(BIN)/gunicorn --workers $${WORKERS:-4} --worker-class gthread --threads $${THREADS:-4} \
+		--timeout $${TIMEOUT:-600} --bind $(HOST):$${SERVE_PORT:-8000} --access-logfile - wsgi:app
 
 lint: install-dev
 	$(BIN)/ruff check annotator tests bench wsgi.py
