@@ -42,10 +42,10 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python bench/run_all.py
 
-## serve: production server (needs SECRET_KEY, and DATABASE_URL for PostgreSQL)
+## serve: production server (needs SECRET_KEY, and DATABASE_URL for PostgreSQL);
+## threaded workers with a long timeout, since exports stream for minutes on large corpora
 serve: install
 	$(BIN)/flask db upgrade
-	# Threaded workers with a long timeout: exports stream for minutes on large corpora.
 	$(BIN)/gunicorn --workers $${WORKERS:-4} --worker-class gthread --threads $${THREADS:-4} \
 		--timeout $${TIMEOUT:-600} --bind $(HOST):$${SERVE_PORT:-8000} --access-logfile - wsgi:app
 
