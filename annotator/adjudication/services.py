@@ -30,6 +30,7 @@ from annotator.models import (
     Unit,
     User,
 )
+from annotator.pagination import PageNav
 from annotator.sanitize import clean_plain
 from annotator.timeutil import utcnow
 
@@ -63,7 +64,7 @@ class Disagreement:
 
 
 @dataclass
-class DisagreementPage:
+class DisagreementPage(PageNav):
     """One page of a queue's disagreements, and the queue's settled counts."""
 
     queue: Queue
@@ -73,22 +74,6 @@ class DisagreementPage:
     pages: int
     show: str
     settled: SettledCounts
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 @dataclass

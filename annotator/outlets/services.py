@@ -15,6 +15,7 @@ from annotator.exports.naming import ExportFilter
 from annotator.extensions import db
 from annotator.models import Article, Assignment, Outlet, Queue, SourceLink
 from annotator.outlets.figures import DomainFigures, DomainTally, OutletFigures, Tally
+from annotator.pagination import PageNav
 
 DOMAINS_PER_PAGE = 100
 ARTICLES_SHOWN = 50
@@ -58,29 +59,13 @@ class OutletPage:
 
 
 @dataclass
-class DomainPage:
+class DomainPage(PageNav):
     """One page of the source-domain table (the fields the pager macro reads)."""
 
     rows: list[DomainFigures]
     total: int
     page: int
     pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def report_filter(flt: ExportFilter) -> reports.ReportFilter:
