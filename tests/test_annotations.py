@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from annotator.annotations import services
 from annotator.annotations.models import Annotation, AnnotationHistory, SourceLink
@@ -107,6 +107,26 @@ def test_someone_elses_assignment_is_403_and_reveals_nothing(app, login_as):
     assert [r[3] for r in _history(assignment.id)] == []
     assert db.session.scalar(select(Annotation.label).where(
         Annotation.assignment_id == assignment.id)) == "claim"
+
+
+def test_a_save_or_a_source_updates_the_assignment_once(app):
+    reviewer, assignment, article = _setup()
+    assignment_id, unit_id = assignment.id, article.units[0].id
+    statements = []
+    listen = ("before_cursor_execute", lambda *args: statements.append(args[2]))
+    event.listen(db.engine, *listen)
+    try:
+        services.save_label(assignment_id, reviewer, unit_id, "claim")
+        saved = list(statements)
+        statements.clear()
+        services.add_source(assignment_id, reviewer, _source(unit_id, "https://a.example/x"))
+    finally:
+        event.remove(db.engine, *listen)
+    for run in (saved, statements):
+        assert sum(s.startswith("UPDATE assignments") for s in run) == 1, run
+        assert not any(s.startswith("SELECT queues.lease_minutes") for s in run), run
+    db.session.expire_all()
+    assert db.session.get(Assignment, assignment_id).lease_expires_at is not None
 
 
 def test_unknown_assignment_is_404(app, login_as):

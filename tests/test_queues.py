@@ -4,7 +4,7 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
 from annotator.extensions import db
 from annotator.models import Assignment, Queue, QueueArticle, QueueReviewer, User
@@ -91,7 +91,7 @@ def test_expired_lease_returns_the_slot_and_keeps_the_history(app):
     assert _counts(queue)[article.id] == (1, 0)
     # The slow reviewer never gets that article again in this queue.
     assert services.take_next(slow, queue.id) is None
-    assert not services.renew_lease(held)
+    assert not services.renew_lease(held.id, held.queue_id)
 
 
 def test_an_expired_lease_nobody_reclaimed_is_resumed(app):
@@ -127,14 +127,43 @@ def test_revoke_and_renew(app):
     queue = make_queue(overlap=1, reviewers=[reviewer], articles=[article], lease_minutes=30)
     held = services.take_next(reviewer, queue.id)
     before = held.lease_expires_at
-    assert services.renew_lease(held)
+    assert services.renew_lease(held.id, held.queue_id)
     db.session.commit()
     assert held.lease_expires_at >= before
     services.revoke(held.id)
     assert _counts(queue)[article.id] == (0, 0)
     with pytest.raises(services.AssignmentStateError):
         services.revoke(held.id)
-    assert not services.renew_lease(held)
+    assert not services.renew_lease(held.id, held.queue_id)
+
+
+def test_renew_lease_is_one_update_from_the_queue_length_leaving_the_object_alone(app,
+                                                                                  monkeypatch):
+    reviewer = make_user()
+    queue = make_queue(reviewers=[reviewer], articles=[make_article()], lease_minutes=30)
+    held = services.take_next(reviewer, queue.id)
+    queue.lease_minutes = 7  # the renewal reads the current length, not the one at hand-out
+    db.session.commit()
+    now = datetime(2024, 2, 28, 23, 58, 59, 123456)
+    monkeypatch.setattr(services, "utcnow", lambda: now)
+    held, queue_id = db.session.get(Assignment, held.id), queue.id
+    before = held.lease_expires_at
+    statements = []
+    listen = ("before_cursor_execute", lambda *args: statements.append(args[2]))
+    event.listen(db.engine, *listen)
+    try:
+        assert services.renew_lease(held.id, queue_id)
+        assert held.lease_expires_at == before and held not in db.session.dirty
+        db.session.commit()
+    finally:
+        event.remove(db.engine, *listen)
+    assert [s.split()[:2] for s in statements] == [["UPDATE", "assignments"]]
+    stored = db.session.get(Assignment, held.id)
+    assert stored.lease_expires_at == datetime(2024, 2, 29, 0, 5, 59, 123456)
+    assert stored.updated_at == now
+    if db.engine.dialect.name == "sqlite":  # stored as the text SQLAlchemy writes and compares
+        raw = db.session.scalar(text("SELECT lease_expires_at FROM assignments"))
+        assert raw == "2024-02-29 00:05:59.123456"
 
 
 def test_reopen_keeps_the_slot(app):

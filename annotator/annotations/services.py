@@ -8,7 +8,6 @@ cannot interleave and the history always chains old -> new.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
@@ -160,9 +159,9 @@ def _lock_editable(assignment_id: int, user_id: int) -> Assignment:
     return assignment
 
 
-def _renew_lease(assignment: Assignment | _LeaseRef) -> None:
+def _renew_lease(assignment_id: int, queue_id: int) -> None:
     """Extend the reviewer's hold on the article: any save shows they are still at work."""
-    if not queue_services.renew_lease(assignment):
+    if not queue_services.renew_lease(assignment_id, queue_id):
         raise WorkspaceError(409, NOT_ACTIVE_REASONS["expired"])
 
 
@@ -185,15 +184,6 @@ _INSERT_LABEL = insert(_N)
 _UPDATE_LABEL = (update(_N).where(_N.c.id == bindparam("annotation_id"))
                  .values(label=bindparam("new_label"), updated_at=bindparam("now")))
 _INSERT_HISTORY = insert(_H)
-
-
-@dataclass
-class _LeaseRef:
-    """What queues.services.renew_lease reads of an assignment, without loading the ORM object."""
-
-    id: int
-    queue_id: int
-    lease_expires_at: datetime | None = None
 
 
 def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> SaveResult:
@@ -230,7 +220,7 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
             conn.execute(_INSERT_HISTORY, {"assignment_id": assignment_id, "unit_id": unit_id,
                                            "user_id": user_id, "old_label": current.label,
                                            "new_label": label, "changed_at": now})
-        _renew_lease(_LeaseRef(assignment_id, row.queue_id))
+        _renew_lease(assignment_id, row.queue_id)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -343,7 +333,7 @@ def add_source(assignment_id: int, user: User, data: SourceInput) -> SourceLink:
         _check_unit(assignment.article_id, data.unit_id)
         link = SourceLink(assignment_id=assignment_id, unit_id=data.unit_id, **values)
         db.session.add(link)
-        _renew_lease(assignment)
+        _renew_lease(assignment_id, assignment.queue_id)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -372,7 +362,7 @@ def update_source(assignment_id: int, source_id: int, user: User, data: SourceIn
         link.unit_id = data.unit_id
         for name, value in values.items():
             setattr(link, name, value)
-        _renew_lease(assignment)
+        _renew_lease(assignment_id, assignment.queue_id)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -390,7 +380,7 @@ def remove_source(assignment_id: int, source_id: int, user: User) -> int:
         if unit_id is None:
             raise WorkspaceError(404, "There is no such source.")
         db.session.execute(delete(SourceLink).where(SourceLink.id == source_id))
-        _renew_lease(assignment)
+        _renew_lease(assignment_id, assignment.queue_id)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -21,11 +21,12 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, func, select, text, update
+from sqlalchemy import DateTime, bindparam, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from annotator.extensions import begin_write, db
 from annotator.queues.models import Assignment, Queue, QueueArticle, QueueReviewer
+from annotator.sqltime import plus_minutes
 from annotator.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -278,23 +279,30 @@ def _pick_article(queue: Queue, user_id: int) -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
-def renew_lease(assignment: Assignment) -> bool:
+# Built once: renew_lease runs on every label save. One UPDATE reads the queue's lease length
+# itself, and it goes to the connection, so no loaded Assignment is changed or flushed again.
+_A, _Q = Assignment.__table__, Queue.__table__
+_RENEW = (
+    update(_A)
+    .where(_A.c.id == bindparam("lease_assignment_id"), _A.c.status == "active")
+    .values(lease_expires_at=plus_minutes(
+                bindparam("now", type_=DateTime()),
+                select(_Q.c.lease_minutes).where(_Q.c.id == bindparam("lease_queue_id"))
+                .scalar_subquery()),
+            updated_at=bindparam("now", type_=DateTime()))
+)
+
+
+def renew_lease(assignment_id: int, queue_id: int) -> bool:
     """Extend an active assignment's lease from now; False when it is no longer active.
 
-    Call it inside the label save's transaction (started with begin_write); it does not
+    Call it inside the caller's write transaction (started with begin_write); it does not
     commit. A False answer means the lease was reclaimed or revoked: refuse the edit.
     """
-    minutes = db.session.scalar(select(Queue.lease_minutes).where(Queue.id == assignment.queue_id))
-    now = utcnow()
-    renewed = db.session.execute(
-        update(Assignment)
-        .where(Assignment.id == assignment.id, Assignment.status == "active")
-        .values(lease_expires_at=now + timedelta(minutes=minutes), updated_at=now),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    if renewed:
-        assignment.lease_expires_at = now + timedelta(minutes=minutes)
-    return renewed == 1
+    result = db.session.connection().execute(
+        _RENEW, {"lease_assignment_id": assignment_id, "lease_queue_id": queue_id,
+                 "now": utcnow()})
+    return result.rowcount == 1
 
 
 def _transition(assignment: Assignment, to: str, taken: int, submitted: int,
