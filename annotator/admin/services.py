@@ -81,7 +81,7 @@ def outlets_with_counts() -> list[tuple[Outlet, int]]:
     """Return every outlet with its number of articles, by name."""
     count = (select(func.count()).where(Article.outlet_id == Outlet.id)
              .correlate(Outlet).scalar_subquery())
-    return list(db.session.execute(select(Outlet, count).order_by(Outlet.name)).tuples())
+    return [tuple(row) for row in db.session.execute(select(Outlet, count).order_by(Outlet.name))]
 
 
 def rename_outlet(outlet_id: int, name: str) -> Outlet:
