@@ -12,7 +12,7 @@ from annotator.timeutil import utcnow
 
 # Bump when the packed record layout in annotator.agreement.pooling changes; rows written
 # with another layout are rebuilt by `flask agreement recompute`.
-LAYOUT = 1
+LAYOUT = 2
 
 
 class ArticleStats(db.Model):
@@ -38,6 +38,11 @@ class ArticleStats(db.Model):
     # Nominal alpha and percent agreement of this article alone; NULL when undefined.
     alpha: Mapped[float | None]
     percent_agreement: Mapped[float | None]
+    # Labelled sentences by how the labels alone decide them (adjudication.decisions):
+    # reports add the adjudications on top.
+    unanimous: Mapped[int] = mapped_column(default=0, server_default="0")
+    majority: Mapped[int] = mapped_column(default=0, server_default="0")
+    unresolved: Mapped[int] = mapped_column(default=0, server_default="0")
     layout: Mapped[int] = mapped_column(default=LAYOUT)
     stats: Mapped[bytes] = mapped_column(LargeBinary)
     coder_records: Mapped[bytes] = mapped_column(LargeBinary)

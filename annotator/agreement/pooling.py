@@ -82,6 +82,10 @@ def coder_dtype(q: int) -> np.dtype:
         ("label_counts", "<i4", (q,)),
         ("majority_units", "<i4"),  # sentences where the others had a majority label
         ("majority_agree", "<i4"),  # ... and the reviewer chose it
+        # Sentences with a majority label of all labels (gold before adjudication), and how
+        # often the reviewer chose it: accuracy against gold, corrected for adjudications.
+        ("gold_units", "<i4"),
+        ("gold_agree", "<i4"),
         ("versus", "<i4", (q, q)),  # own label x colleague's label, over shared sentences
         # The reviewer's share of the article's coincidence matrix: its diagonal and row sums.
         ("delta_diagonal", "<f8", (q,)),
@@ -104,6 +108,10 @@ class Records:
     coder_article: np.ndarray
     pairs: np.ndarray
     pair_article: np.ndarray
+    # Per article: labelled sentences decided unanimously, by majority, unresolved (before
+    # adjudication; adjudication.decisions defines them).
+    settled: np.ndarray
+
 
     def alpha(self) -> np.ndarray:
         """Return each article's nominal alpha (NaN where undefined)."""
@@ -274,7 +282,20 @@ def build_records(
     coders["reviewer"] = cid
     _coder_fields(coders, counts, unit, rec, lv, q)
     pairs, pair_article = _pair_records(counts, unit, la, lc, lv, q)
-    return Records(articles, coders, ca, pairs, pair_article)
+    return Records(articles, coders, ca, pairs, pair_article,
+                   _settled(counts, unit_article, n_articles))
+
+
+def _settled(counts: np.ndarray, unit_article: np.ndarray, n: int) -> np.ndarray:
+    """Count each article's labelled units: unanimous, majority, unresolved (n x 3)."""
+    m = counts.sum(axis=1)
+    top = counts.max(axis=1, initial=0)
+    unanimous = (m >= 2) & (top == m)
+    majority = (m >= 2) & (top * 2 > m) & ~unanimous
+    out = np.zeros((n, 3), dtype=np.int64)
+    for k, which in enumerate((unanimous, majority, ~(unanimous | majority))):
+        out[:, k] = np.bincount(unit_article, weights=which, minlength=n)
+    return out
 
 
 def _article_fields(out: np.ndarray, counts: np.ndarray, unit_article: np.ndarray, q: int) -> None:
@@ -335,6 +356,12 @@ def _coder_fields(out: np.ndarray, counts: np.ndarray, unit: np.ndarray, rec: np
     majority = (m_others >= 2) & (top * 2 > m_others)
     out["majority_units"] = np.bincount(rec, weights=majority, minlength=n)
     out["majority_agree"] = np.bincount(rec, weights=majority & (top_label == lv), minlength=n)
+    # The majority of all labels, the reviewer's own included (decisions.py's gold).
+    unit_counts = counts[unit]
+    gold = (m >= 2) & (unit_counts.max(axis=1, initial=0) * 2 > m)
+    out["gold_units"] = np.bincount(rec, weights=gold, minlength=n)
+    agree = gold & (unit_counts.argmax(axis=1) == lv) if len(lv) else gold
+    out["gold_agree"] = np.bincount(rec, weights=agree, minlength=n)
     out["versus"] = np.rint(versus)
     out["delta_diagonal"] = delta_diagonal
     out["delta_totals"] = np.rint(delta_totals)

@@ -6,11 +6,12 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import Select, func, select
 
-from annotator.agreement import rollup
+from annotator.agreement import gold, rollup
 from annotator.agreement.models import ArticleStats
 from annotator.agreement.pooled import PairAgreement
 from annotator.agreement.pooling import (
@@ -25,6 +26,9 @@ from annotator.articles.models import Article, Outlet, Unit
 from annotator.auth.models import User
 from annotator.extensions import db
 from annotator.queues.models import Assignment, Queue
+
+if TYPE_CHECKING:
+    from annotator.adjudication.decisions import SettledCounts
 
 Q = len(LABELS)
 PER_PAGE = 50
@@ -106,6 +110,7 @@ class Overview:
     outlets: list[tuple[str, rollup.GroupFigures]]
     reviewers: list[tuple[User, rollup.ReviewerFigures]]
     articles: ArticlePage
+    settled: SettledCounts | None = None  # labelled sentences by how they are decided
     queues: list[Queue] = field(default_factory=list)
 
 
@@ -137,7 +142,8 @@ def overview(filters: ReportFilter, sort: str = "alpha", direction: str = "asc",
              page: int = 1) -> Overview:
     """Pool the filtered articles' stored statistics into the overview's figures."""
     rows = _fetch_raw(filters.apply(_stats_query(
-        Article.outlet_id, ArticleStats.stats, ArticleStats.coder_records)))
+        Article.outlet_id, ArticleStats.stats, ArticleStats.coder_records,
+        ArticleStats.unanimous, ArticleStats.majority, ArticleStats.unresolved)))
     articles, _ = unpack([r[1] for r in rows], article_dtype(Q))
     coders, coder_article = unpack([r[2] for r in rows], coder_dtype(Q))
     outlet_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -151,12 +157,18 @@ def overview(filters: ReportFilter, sort: str = "alpha", direction: str = "asc",
     users = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_([p.reviewer_id for p in people])))}
     people.sort(key=lambda p: (p.kappa.value is None, p.kappa.value or 0.0, p.reviewer_id))
+    settled, changes = gold.apply_adjudications(gold.stored_settled(r[3:6] for r in rows),
+                                                gold.adjudicated_labels(filters))
+    for p in people:
+        units, agree = changes.get(p.reviewer_id, (0, 0))
+        p.gold_units, p.gold_agree = p.gold_units + units, p.gold_agree + agree
     return Overview(
         labels=LABELS,
         overall=rollup.overall(articles, coders, coder_article, LABELS),
         outlets=[(names[f.key], f) for f in outlets],
         reviewers=[(users[p.reviewer_id], p) for p in people],
         articles=article_page(filters, sort, direction, page),
+        settled=settled,
     )
 
 

@@ -74,11 +74,19 @@ class ReviewerFigures:
     alpha_without: Stat
     alpha_change: float | None
     warnings: list[str]
+    # Sentences with a gold label (the majority of all labels; reports add adjudications).
+    gold_units: int = 0
+    gold_agree: int = 0
 
     @property
     def majority_share(self) -> float | None:
         """Return the share of majority sentences where the reviewer sided with the majority."""
         return self.majority_agree / self.majority_units if self.majority_units else None
+
+    @property
+    def accuracy(self) -> float | None:
+        """Return the share of the reviewer's gold-labelled sentences where they chose gold."""
+        return self.gold_agree / self.gold_units if self.gold_units else None
 
 
 def _stat(value: float, reason: str) -> Stat:
@@ -186,6 +194,8 @@ def reviewers(articles: np.ndarray, coders: np.ndarray,
             alpha_without=_stat(without[i], NO_VARIATION),
             alpha_change=None if change is None else float(change),
             warnings=warnings,
+            gold_units=int(sums["gold_units"][i]),
+            gold_agree=int(sums["gold_agree"][i]),
         ))  # fmt: skip
     return result
 

@@ -95,6 +95,9 @@ def _row_values(records: Records) -> list[dict]:
             "stats": stats,
             "coder_records": coders,
             "pair_records": pairs,
+            "unanimous": int(records.settled[i, 0]),
+            "majority": int(records.settled[i, 1]),
+            "unresolved": int(records.settled[i, 2]),
             "updated_at": now,
         }
         for i, (stats, coders, pairs) in enumerate(records.packed())
