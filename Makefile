@@ -29,6 +29,7 @@ install-dev: $(VENV)/.installed-dev
 run: export ANNOTATOR_ENV ?= development
 run: install
 	$(BIN)/flask db upgrade
+	$(BIN)/flask agreement recompute --if-stale
 	$(BIN)/flask import-articles $(SAMPLE) --outlet "$(SAMPLE_OUTLET)"
 	@$(BIN)/flask ensure-admin
 	@echo "annotator is starting on http://$(HOST):$(PORT)/ - log in with the admin account above (Ctrl-C stops it)."
@@ -46,6 +47,7 @@ bench: install-dev
 ## threaded workers with a long timeout, since exports stream for minutes on large corpora
 serve: install
 	$(BIN)/flask db upgrade
+	$(BIN)/flask agreement recompute --if-stale
 	$(BIN)/gunicorn --workers $${WORKERS:-4} --worker-class gthread --threads $${THREADS:-4} \
 		--timeout $${TIMEOUT:-600} --bind $(HOST):$${SERVE_PORT:-8000} --access-logfile - wsgi:app
 

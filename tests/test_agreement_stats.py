@@ -153,3 +153,19 @@ def test_submitting_and_reopening_keep_the_stats_current(trio):
     db.session.expire_all()
     row = db.session.scalar(select(ArticleStats).where(ArticleStats.article_id == article.id))
     assert row.coders == 1 and row.alpha is None
+
+
+def test_recompute_if_stale_rebuilds_only_missing_or_old_statistics(trio, runner):
+    queue = make_queue(reviewers=trio)
+    submitted_article(queue, trio)
+    result = runner.invoke(args=["agreement", "recompute", "--if-stale"])
+    assert "current" in result.output
+    submitted_article(queue, trio[:2], refresh=False)  # as after an upgrade emptied the table
+    result = runner.invoke(args=["agreement", "recompute", "--if-stale"])
+    assert "Recomputed agreement statistics for 2 articles" in result.output
+    db.session.execute(db.update(ArticleStats).values(layout=ArticleStats.layout - 1))
+    db.session.commit()
+    result = runner.invoke(args=["agreement", "recompute", "--if-stale"])
+    assert "Recomputed" in result.output
+    result = runner.invoke(args=["agreement", "recompute", "--if-stale"])
+    assert "current" in result.output

@@ -114,6 +114,21 @@ def _int_matrix(conn, query, columns: int) -> np.ndarray:
     return flat.reshape(-1, columns)
 
 
+def stats_are_stale() -> bool:
+    """Tell whether the stored statistics miss an article or use an older layout.
+
+    True after a migration emptied them (as 0004 does) or on a database filled before
+    they existed; `flask agreement recompute --if-stale` then rebuilds them.
+    """
+    old = db.session.scalar(select(func.count()).where(ArticleStats.layout != LAYOUT))
+    stored = db.session.scalar(select(func.count()).select_from(ArticleStats))
+    expected = db.session.scalar(
+        select(func.count()).select_from(
+            select(Assignment.queue_id, Assignment.article_id)
+            .where(Assignment.status == "submitted").distinct().subquery()))
+    return bool(old) or stored != expected
+
+
 def recompute_all() -> RecomputeResult:
     """Rebuild every article's statistics from the submitted labels, in one transaction."""
     started = time.perf_counter()
