@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from annotator.admin import bp, services
 from annotator.admin.forms import ActionForm, SplitForm, UploadForm
+from annotator.admin.views import flash_result
 from annotator.articles.models import Article, Unit
 from annotator.extensions import db
 from annotator.queues.forms import ArticleFilterForm, SelectionForm, choices
@@ -53,7 +54,7 @@ def article(article_id: int):
 def merge_units(article_id: int, position: int):
     """Merge a unit with the next one."""
     if ActionForm().validate_on_submit():
-        _fix(lambda: services.merge_units(article_id, position), "Sentences merged.")
+        flash_result(lambda: services.merge_units(article_id, position), "Sentences merged.")
     return redirect(url_for("admin.article", article_id=article_id, _anchor=f"u{position}"))
 
 
@@ -62,20 +63,11 @@ def split_unit(article_id: int, position: int):
     """Split a unit in two at a character position."""
     form = SplitForm()
     if form.validate_on_submit():
-        _fix(lambda: services.split_unit(article_id, position, form.at.data),
+        flash_result(lambda: services.split_unit(article_id, position, form.at.data),
              "Sentence split.")
     else:
         flash("Give the character position to split after.", "error")
     return redirect(url_for("admin.article", article_id=article_id, _anchor=f"u{position}"))
-
-
-def _fix(action, success: str) -> None:
-    try:
-        action()
-    except services.AdminError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(success, "success")
 
 
 @bp.route("/upload", methods=["GET", "POST"])

@@ -59,7 +59,7 @@ def user_role(user_id: int):
     """Change a user's role."""
     form = RoleForm()
     if form.validate_on_submit():
-        _try(lambda: services.set_role(user_id, form.role.data, current_user),
+        flash_result(lambda: services.set_role(user_id, form.role.data, current_user),
              "Role changed.")
     return redirect(url_for("admin.users"))
 
@@ -68,7 +68,7 @@ def user_role(user_id: int):
 def deactivate_user(user_id: int):
     """Deactivate a user and end their sessions (users are never deleted)."""
     if ActionForm().validate_on_submit():
-        _try(lambda: services.set_active(user_id, False, current_user),
+        flash_result(lambda: services.set_active(user_id, False, current_user),
              "User deactivated: they can no longer log in; their work is kept.")
     return redirect(url_for("admin.users"))
 
@@ -77,7 +77,7 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     """Let a deactivated user log in again."""
     if ActionForm().validate_on_submit():
-        _try(lambda: services.set_active(user_id, True, current_user), "User reactivated.")
+        flash_result(lambda: services.set_active(user_id, True, current_user), "User reactivated.")
     return redirect(url_for("admin.users"))
 
 
@@ -92,7 +92,7 @@ def reset_password(user_id: int):
                            created=False)
 
 
-def _try(action, success: str) -> None:
+def flash_result(action, success: str) -> None:
     """Run an admin action, flashing its success or the reason it was refused."""
     try:
         action()
@@ -118,7 +118,7 @@ def rename_outlet(outlet_id: int):
     """Rename an outlet."""
     form = OutletRenameForm()
     if form.validate_on_submit():
-        _try(lambda: services.rename_outlet(outlet_id, form.name.data), "Outlet renamed.")
+        flash_result(lambda: services.rename_outlet(outlet_id, form.name.data), "Outlet renamed.")
     else:
         flash(" ".join(form.name.errors) or "Give the outlet a name.", "error")
     return redirect(url_for("admin.outlets"))
@@ -131,7 +131,7 @@ def merge_outlets():
     ids = choices((o.id, o.name) for o in db.session.scalars(select(Outlet)))
     form.source.choices = form.target.choices = ids
     if form.validate_on_submit():
-        _try(lambda: services.merge_outlets(form.source.data, form.target.data),
+        flash_result(lambda: services.merge_outlets(form.source.data, form.target.data),
              "Outlets merged: every article now belongs to the one you kept.")
     else:
         flash(" ".join(form.target.errors + form.source.errors) or "Choose two outlets.", "error")

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, SelectChoice, SelectField
-from wtforms.validators import Optional, ValidationError
+from wtforms import BooleanField, SelectChoice
 
+from annotator.agreement.forms import ReportFilterForm
 from annotator.extensions import db
 from annotator.models import Outlet, Queue
 
 
-class ExportFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    queue = SelectField("Queue", coerce=int, default=0)
-    outlet = SelectField("Outlet", coerce=int, default=0)
-    date_from = DateField("Published from", validators=[Optional()])
-    date_to = DateField("Published to", validators=[Optional()])
+class ExportFilterForm(ReportFilterForm):
     names = BooleanField("Reviewer usernames instead of pseudonyms",
                          description="Leave unticked to share files outside the team.")
 
@@ -30,10 +22,6 @@ class ExportFilterForm(FlaskForm):
                               *(SelectChoice(q.id, q.name) for q in queues)]
         self.outlet.choices = [SelectChoice(0, "All outlets"),
                                *(SelectChoice(o.id, o.name) for o in outlets)]
-
-    def validate_date_to(self, field) -> None:
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("The end date is before the start date.")
 
     def query_args(self) -> dict[str, str]:
         """Return the filter as query-string arguments for the download links."""
