@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +22,7 @@ from annotator.agreement.pooling import (
     unpack,
 )
 from annotator.annotations.models import LABELS, Annotation, SourceLink
+from annotator.articles.filters import restrict_articles
 from annotator.articles.models import Article, Outlet, Unit
 from annotator.auth.models import User
 from annotator.extensions import db
@@ -56,14 +57,7 @@ class ReportFilter:
         """Restrict a query that selects from ArticleStats joined to Article."""
         if self.queue_id:
             query = query.where(ArticleStats.queue_id == self.queue_id)
-        if self.outlet_id:
-            query = query.where(Article.outlet_id == self.outlet_id)
-        if self.date_from:
-            query = query.where(Article.published_at >= datetime.combine(self.date_from, time()))
-        if self.date_to:
-            end = datetime.combine(self.date_to + timedelta(days=1), time())
-            query = query.where(Article.published_at < end)
-        return query
+        return restrict_articles(query, self.outlet_id, self.date_from, self.date_to)
 
     def args(self) -> dict[str, str]:
         """Return the filter as query-string arguments (for links that keep it)."""

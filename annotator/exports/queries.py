@@ -9,12 +9,12 @@ bounded by the chunk, never by the export.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
 
 from sqlalchemy import DateTime, Select, String, exists, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from annotator.articles.filters import restrict_articles
 from annotator.exports.naming import ArticleFilter
 from annotator.exports.rows import Gold, Label, UnitLabels
 from annotator.extensions import db
@@ -95,14 +95,7 @@ def submitted(flt: ArticleFilter):
 
 def filter_articles(query: Select, flt: ArticleFilter) -> Select:
     """Restrict a query joined to articles to the filter's outlet and publication dates."""
-    if flt.outlet_id:
-        query = query.where(Article.outlet_id == flt.outlet_id)
-    if flt.date_from:
-        query = query.where(Article.published_at >= datetime.combine(flt.date_from, time()))
-    if flt.date_to:
-        end = datetime.combine(flt.date_to + timedelta(days=1), time())
-        query = query.where(Article.published_at < end)
-    return query
+    return restrict_articles(query, flt.outlet_id, flt.date_from, flt.date_to)
 
 
 def article_chunks(flt: ArticleFilter, size: int = CHUNK_ARTICLES) -> Iterator[list[tuple]]:

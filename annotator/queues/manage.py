@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from annotator.annotations.models import Annotation
+from annotator.articles.filters import restrict_articles
 from annotator.articles.models import Article, Outlet
 from annotator.auth.models import User
 from annotator.extensions import db
@@ -63,16 +64,10 @@ class ArticleFilter:
 
     def apply(self, stmt):
         """Return the select narrowed to the filter (stmt selects from Article)."""
-        if self.outlet_id:
-            stmt = stmt.where(Article.outlet_id == self.outlet_id)
+        stmt = restrict_articles(stmt, self.outlet_id, self.since, self.until)
         if self.outlet_name:
             stmt = stmt.where(Article.outlet_id.in_(
                 select(Outlet.id).where(func.lower(Outlet.name) == self.outlet_name.lower())))
-        if self.since:
-            stmt = stmt.where(Article.published_at >= datetime.combine(self.since, time.min))
-        if self.until:
-            stmt = stmt.where(
-                Article.published_at < datetime.combine(self.until + timedelta(days=1), time.min))
         if self.batch_id:
             stmt = stmt.where(Article.import_batch_id == self.batch_id)
         if self.queue_id:
