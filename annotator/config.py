@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+VERSION = "0.1.0"
+
 PLACEHOLDER_SECRETS = {"", "dev", "change-me", "changeme", "secret", "please-change-me"}
 MIN_SECRET_LENGTH = 32
 

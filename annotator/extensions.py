@@ -30,14 +30,3 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-
-
-def begin_write() -> None:
-    """Start the session's transaction as a write transaction (BEGIN IMMEDIATE on SQLite).
-
-    A SQLite transaction that reads first and writes later can fail at once with
-    "database is locked" when another writer got in between; taking the write lock
-    up front makes it wait its turn (busy_timeout) instead. PostgreSQL ignores it.
-    Call it before the first statement of the transaction.
-    """
-    db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

@@ -9,8 +9,8 @@ import pytest
 
 from annotator.agreement.metrics import krippendorff_alpha
 from annotator.agreement.services import refresh_article_stats
-from annotator.annotations.models import SourceLink
 from annotator.extensions import db
+from annotator.models.annotations import SourceLink
 from tests.factories import make_article, make_assignment, make_outlet, make_queue, make_user
 
 AGREE = ["fact", "claim", "opinion", "prediction", "fact"]

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import event, select
 
 from annotator.annotations import services
-from annotator.annotations.models import Annotation, AnnotationHistory, SourceLink
 from annotator.extensions import db
-from annotator.queues.models import Assignment, QueueArticle
+from annotator.models.annotations import Annotation, AnnotationHistory, SourceLink
+from annotator.models.queues import Assignment, QueueArticle
 from tests.conftest import empty_tables, make_test_app
 from tests.factories import make_article, make_assignment, make_outlet, make_queue, make_user
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from annotator.auth.models import LoginThrottle, User
 from annotator.extensions import db
+from annotator.models.auth import LoginThrottle, User
 from tests.factories import PASSWORD, make_user
 
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from annotator.annotations.models import Annotation, SourceLink
 from annotator.extensions import db
-from annotator.queues.models import Assignment
+from annotator.models.annotations import Annotation, SourceLink
+from annotator.models.queues import Assignment
 from tests.factories import make_article, make_assignment, make_outlet, make_queue, make_user
 
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)|\sstyle=|\son[a-z]+=", re.I)

@@ -16,9 +16,10 @@ from annotator.adjudication.decisions import (
     settled_by_queue,
 )
 from annotator.agreement.pooled import AgreementStats, alpha_from_stats
+from annotator.database import begin_write
 from annotator.exports.naming import ExportFilter
 from annotator.exports.rows import LABELS, Decision, decide, unit_agreement
-from annotator.extensions import begin_write, db
+from annotator.extensions import db
 from annotator.models import (
     Adjudication,
     Annotation,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.adjudication import bp, services
+from annotator.adjudication import services
 from annotator.adjudication.forms import AdjudicationForm
 from annotator.adjudication.services import AdjudicationError
 from annotator.extensions import db
 from annotator.models import Queue
+from annotator.security import require_role_for_blueprint
+
+bp = Blueprint("adjudication", __name__, url_prefix="/adjudication")
+require_role_for_blueprint(bp, "lead")
 
 
 @bp.errorhandler(AdjudicationError)

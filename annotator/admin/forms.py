@@ -7,8 +7,8 @@ from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from annotator.auth.models import ROLES
 from annotator.auth.services import AccountError, normalise_username
+from annotator.models.auth import ROLES
 from annotator.queues.forms import choices
 from annotator.sanitize import clean_plain
 

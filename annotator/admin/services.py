@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from annotator.annotations.models import Adjudication, Annotation, AnnotationHistory, SourceLink
-from annotator.articles.models import Article, Outlet, Unit
-from annotator.auth.models import ROLES, User
 from annotator.extensions import db
-from annotator.queues.models import Assignment
+from annotator.models.annotations import Adjudication, Annotation, AnnotationHistory, SourceLink
+from annotator.models.articles import Article, Outlet, Unit
+from annotator.models.auth import ROLES, User
+from annotator.models.queues import Assignment
 from annotator.queues.services import start_write
 
 

@@ -1,5 +1,4 @@
-"""``flask agreement ...`` commands. The app registers ``agreement_cli``; ``score`` lives here
-and other modules add theirs (e.g. ``recompute``) with ``@agreement_cli.command(...)``."""
+"""``flask agreement ...`` commands: score a CSV of labels, rebuild the stored statistics."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from flask.cli import AppGroup
 from annotator.agreement.batch import DEFAULT_RESAMPLES, DEFAULT_SEED
 from annotator.agreement.pooled import LEVELS
 from annotator.agreement.scoring import RecordError, read_records, score_records
+from annotator.agreement.services import recompute_all, stats_are_stale
 
 agreement_cli = AppGroup(
     "agreement", help="Inter-annotator agreement: score a CSV of labels, maintain statistics."
@@ -58,3 +58,19 @@ def score_command(file: Path, level: str, seed: int, resamples: int) -> None:
     report = score_records(records, level=level, seed=seed, resamples=resamples)
     # allow_nan=False: an undefined value must reach JSON as null, never as NaN.
     click.echo(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+@agreement_cli.command("recompute")
+@click.option("--if-stale", is_flag=True,
+              help="Only when some submitted article has no current statistics "
+                   "(after an upgrade); `make run` and `make serve` use it.")
+def recompute_command(if_stale: bool) -> None:
+    """Rebuild the per-article agreement statistics from all submitted labels."""
+    if if_stale and not stats_are_stale():
+        click.echo("Agreement statistics are current.")
+        return
+    result = recompute_all()
+    click.echo(
+        f"Recomputed agreement statistics for {result.articles} articles "
+        f"({result.labels} labels) in {result.seconds:.2f} s."
+    )

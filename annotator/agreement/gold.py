@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import select
 
-from annotator.agreement.models import ArticleStats
-from annotator.annotations.models import Adjudication, Annotation
-from annotator.articles.models import Article
 from annotator.extensions import db
-from annotator.queues.models import Assignment
+from annotator.models.agreement import ArticleStats
+from annotator.models.annotations import Adjudication, Annotation
+from annotator.models.articles import Article
+from annotator.models.queues import Assignment
 
 if TYPE_CHECKING:
     from annotator.adjudication.decisions import SettledCounts

@@ -12,7 +12,6 @@ import numpy as np
 from sqlalchemy import Select, func, select
 
 from annotator.agreement import gold, rollup
-from annotator.agreement.models import ArticleStats
 from annotator.agreement.pooled import PairAgreement
 from annotator.agreement.pooling import (
     article_dtype,
@@ -21,12 +20,13 @@ from annotator.agreement.pooling import (
     pair_dtype,
     unpack,
 )
-from annotator.annotations.models import LABELS, Annotation, SourceLink
 from annotator.articles.filters import restrict_articles
-from annotator.articles.models import Article, Outlet, Unit
-from annotator.auth.models import User
 from annotator.extensions import db
-from annotator.queues.models import Assignment, Queue
+from annotator.models.agreement import ArticleStats
+from annotator.models.annotations import LABELS, Annotation, SourceLink
+from annotator.models.articles import Article, Outlet, Unit
+from annotator.models.auth import User
+from annotator.models.queues import Assignment, Queue
 
 if TYPE_CHECKING:
     from annotator.adjudication.decisions import SettledCounts

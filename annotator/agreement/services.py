@@ -9,12 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import case, delete, func, insert, select
 
-from annotator.agreement.models import LAYOUT, ArticleStats
 from annotator.agreement.pooling import Records, build_records
-from annotator.annotations.models import LABELS, Annotation
-from annotator.articles.models import Unit
-from annotator.extensions import begin_write, db
-from annotator.queues.models import Assignment, QueueArticle
+from annotator.database import begin_write
+from annotator.extensions import db
+from annotator.models.agreement import LAYOUT, ArticleStats
+from annotator.models.annotations import LABELS, Annotation
+from annotator.models.articles import Unit
+from annotator.models.queues import Assignment, QueueArticle
 from annotator.timeutil import utcnow
 
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
-from annotator.agreement import bp, charts, commands, display, reports  # noqa: F401  (CLI)
+from annotator.agreement import charts, display, reports
 from annotator.agreement.forms import ReportFilterForm
 from annotator.agreement.intervals import EXACT_MAX
 from annotator.agreement.metrics import METHOD_NOTES
 from annotator.agreement.pooling import POOLING_NOTES
 from annotator.agreement.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
+from annotator.security import require_role_for_blueprint
+
+bp = Blueprint("agreement", __name__, url_prefix="/agreement")
+require_role_for_blueprint(bp, "lead")
 
 
 def _filters() -> tuple[ReportFilterForm, reports.ReportFilter]:

@@ -10,8 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from annotator.annotations.models import LABELS, STANCES
 from annotator.annotations.services import TITLE_MAX_CHARS, SourceInput, WorkspaceError
+from annotator.models.annotations import LABELS, STANCES
 from annotator.sanitize import NOTE_MAX_CHARS
 from annotator.urls import MAX_URL_LENGTH, normalise_url
 

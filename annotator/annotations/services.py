@@ -14,12 +14,13 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 # A module import, not a name: agreement.services imports annotations.models, which loads
 # this package, so the name may not exist yet while the two modules import each other.
 from annotator.agreement import services as agreement_services
-from annotator.annotations.models import LABELS, STANCES, Annotation, AnnotationHistory, SourceLink
-from annotator.articles.models import Article, Unit
-from annotator.auth.models import User
-from annotator.extensions import begin_write, db
+from annotator.database import begin_write
+from annotator.extensions import db
+from annotator.models.annotations import LABELS, STANCES, Annotation, AnnotationHistory, SourceLink
+from annotator.models.articles import Article, Unit
+from annotator.models.auth import User
+from annotator.models.queues import Assignment, Queue
 from annotator.queues import services as queue_services
-from annotator.queues.models import Assignment, Queue
 from annotator.sanitize import clean_note, clean_plain
 from annotator.timeutil import utcnow
 from annotator.urls import normalise_url, registered_domain

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.annotations import bp, services
+from annotator.annotations import services
 from annotator.annotations.forms import SourceForm, parse_label_button, parse_label_payload
-from annotator.annotations.models import LABELS
 from annotator.annotations.services import NOT_ACTIVE_REASONS, WorkspaceError
+from annotator.models.annotations import LABELS
 from annotator.queues import services as queue_services
 from annotator.security import wants_json
+
+bp = Blueprint("annotations", __name__, url_prefix="/annotations")
 
 
 @bp.errorhandler(WorkspaceError)

@@ -7,8 +7,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from annotator.articles.models import Article
 from annotator.extensions import db
+from annotator.models.articles import Article
 from annotator.urls import normalise_url
 
 

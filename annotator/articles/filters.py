@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select
 
-from annotator.articles.models import Article
+from annotator.models.articles import Article
 
 
 def restrict_articles(query: Select, outlet_id: int | None = None,

@@ -10,9 +10,9 @@ from flask import current_app
 from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from annotator.articles.models import Article, ImportBatch, Outlet, Unit
 from annotator.articles.parsing import ArticleFormatError, ParsedArticle, parse_file
 from annotator.extensions import db
+from annotator.models.articles import Article, ImportBatch, Outlet, Unit
 from annotator.urls import registered_domain
 
 UNKNOWN_OUTLET = "Unknown outlet"

@@ -1,11 +1,15 @@
 """Article pages for leads and admins: the list and one article's units."""
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
-from annotator.articles import bp
-from annotator.articles.models import Article, Outlet, Unit
 from annotator.extensions import db
+from annotator.models.articles import Article, Outlet, Unit
+from annotator.security import require_role_for_blueprint
+
+bp = Blueprint("articles", __name__, url_prefix="/articles")
+require_role_for_blueprint(bp, "lead")
+
 
 PER_PAGE = 50
 

@@ -7,8 +7,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from annotator.auth import services
-from annotator.auth.models import ROLES, User
 from annotator.extensions import db
+from annotator.models.auth import ROLES, User
 
 
 @click.command("create-user")

@@ -1,11 +1,13 @@
 """Login, logout and password change pages."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from annotator.auth import bp, services
+from annotator.auth import services
 from annotator.auth.forms import ChangePasswordForm, LoginForm
 from annotator.security import is_safe_next
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -19,15 +19,14 @@ import numpy as np
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from annotator import __version__
 from annotator.adjudication.decisions import SettledCounts, reviewer_accuracy, settled_counts
 from annotator.agreement import charts, reports
 from annotator.agreement.intervals import EXACT_MAX
 from annotator.agreement.metrics import METHOD_NOTES
-from annotator.agreement.models import ArticleStats
 from annotator.agreement.pooling import POOLING_NOTES, article_dtype, figure_warnings
 from annotator.agreement.rollup import GroupFigures
 from annotator.agreement.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
+from annotator.config import VERSION
 from annotator.exports import queries
 from annotator.exports import report_rows as rr
 from annotator.exports.formats import CSV_READING_HINT, csv_stream, meta_rows, write_xlsx
@@ -36,6 +35,7 @@ from annotator.exports.rows import LABELS, ReviewerNames
 from annotator.exports.services import MIMETYPES, Download, reviewer_names
 from annotator.extensions import db
 from annotator.models import Article, Outlet, Queue
+from annotator.models.agreement import ArticleStats
 from annotator.outlets import services as outlet_services
 from annotator.outlets.figures import DEFINITIONS as OUTLET_DEFINITIONS
 from annotator.outlets.figures import UNRESOLVED, DomainFigures, OutletFigures
@@ -75,7 +75,7 @@ class Report:
         self.flt = flt
         self.names = names
         self.made = utcnow()
-        self.meta = metadata("agreement-report", flt, self.made, __version__, definitions(),
+        self.meta = metadata("agreement-report", flt, self.made, VERSION, definitions(),
                              reviewer_names="usernames" if with_names else "pseudonyms",
                              level="nominal", labels=", ".join(LABELS))
 

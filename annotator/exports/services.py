@@ -9,7 +9,7 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from annotator import __version__
+from annotator.config import VERSION
 from annotator.exports import queries
 from annotator.exports.formats import (
     CSV_READING_HINT,
@@ -116,7 +116,7 @@ def reviewer_names(with_names: bool = False) -> ReviewerNames:
 
 
 def _meta(kind: str, flt: ExportFilter, made: datetime, definitions: dict, **extra) -> dict:
-    return metadata(kind, flt, made, __version__, definitions, **extra)
+    return metadata(kind, flt, made, VERSION, definitions, **extra)
 
 
 def _name(kind: str, flt: ExportFilter, made: datetime, ext: str) -> str:

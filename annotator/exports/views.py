@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 
-from annotator.exports import bp, services
+from annotator.exports import services
 from annotator.exports.forms import ExportFilterForm
 from annotator.exports.naming import ExportFilter
+from annotator.security import require_role_for_blueprint
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
+require_role_for_blueprint(bp, "lead")
 
 
 def _filter() -> tuple[ExportFilterForm, ExportFilter | None]:

@@ -1,13 +1,14 @@
 """Home page and health check."""
 
-from flask import jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 
 from annotator.annotations.services import recent_submissions
 from annotator.extensions import db
-from annotator.main import bp
 from annotator.queues.services import reviewer_queues
+
+bp = Blueprint("main", __name__)
 
 
 @bp.route("/")

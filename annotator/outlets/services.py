@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from annotator.agreement import reports
-from annotator.agreement.models import ArticleStats
 from annotator.agreement.rollup import GroupFigures
 from annotator.exports import queries
 from annotator.exports.naming import ExportFilter
 from annotator.extensions import db
 from annotator.models import Article, Assignment, Outlet, Queue, SourceLink
+from annotator.models.agreement import ArticleStats
 from annotator.outlets.figures import DomainFigures, DomainTally, OutletFigures, Tally
 from annotator.pagination import PageNav
 

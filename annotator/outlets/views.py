@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from annotator.exports import services as export_services
 from annotator.exports.forms import OutletFilterForm
 from annotator.exports.naming import ExportFilter
 from annotator.extensions import db
 from annotator.models import Outlet
-from annotator.outlets import bp, services
+from annotator.outlets import services
 from annotator.outlets.figures import DEFINITIONS, LABELS, UNRESOLVED
+from annotator.security import require_role_for_blueprint
+
+bp = Blueprint("outlets", __name__, url_prefix="/outlets")
+require_role_for_blueprint(bp, "lead")
 
 
 def _filter() -> tuple[OutletFilterForm, ExportFilter]:

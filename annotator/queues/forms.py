@@ -26,9 +26,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from annotator.articles.models import ImportBatch, Outlet
-from annotator.auth.models import User
 from annotator.extensions import db
+from annotator.models.articles import ImportBatch, Outlet
+from annotator.models.auth import User
 from annotator.queues.manage import ArticleFilter, QueueFields
 from annotator.queues.services import SKIP_REASON_LABELS
 from annotator.sanitize import clean_plain
@@ -109,7 +109,7 @@ class _ArticleFilterFields(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from annotator.queues.models import Queue
+        from annotator.models.queues import Queue
 
         self.outlet.choices = choices([(0, "Any outlet")] + [
             (o.id, o.name) for o in db.session.scalars(select(Outlet).order_by(Outlet.name))])

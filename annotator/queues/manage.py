@@ -9,12 +9,12 @@ from datetime import date
 from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from annotator.annotations.models import Annotation
 from annotator.articles.filters import restrict_articles
-from annotator.articles.models import Article, Outlet
-from annotator.auth.models import User
 from annotator.extensions import db
-from annotator.queues.models import (
+from annotator.models.annotations import Annotation
+from annotator.models.articles import Article, Outlet
+from annotator.models.auth import User
+from annotator.models.queues import (
     QUEUE_ORDERS,
     QUEUE_STATUSES,
     Assignment,

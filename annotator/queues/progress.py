@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
-from annotator.auth.models import User
 from annotator.extensions import db
-from annotator.queues.models import Assignment, Queue, QueueArticle, QueueReviewer
+from annotator.models.auth import User
+from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.timeutil import utcnow
 
 PACE_WINDOW_DAYS = 7

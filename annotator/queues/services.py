@@ -24,8 +24,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import DateTime, bindparam, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from annotator.extensions import begin_write, db
-from annotator.queues.models import Assignment, Queue, QueueArticle, QueueReviewer
+from annotator.database import begin_write
+from annotator.extensions import db
+from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.sqltime import plus_minutes
 from annotator.timeutil import utcnow
 

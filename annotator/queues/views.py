@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
-from annotator.queues import bp, manage, progress, services
+from annotator.models.queues import Assignment, Queue, QueueArticle
+from annotator.queues import manage, progress, services
 from annotator.queues.forms import (
     AddByFilterForm,
     ConfirmForm,
@@ -16,8 +17,10 @@ from annotator.queues.forms import (
     SelectionForm,
     SkipForm,
 )
-from annotator.queues.models import Assignment, Queue, QueueArticle
 from annotator.security import role_required
+
+bp = Blueprint("queues", __name__, url_prefix="/queues")
+
 
 PER_PAGE = 50
 

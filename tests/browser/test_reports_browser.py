@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from annotator.agreement.services import refresh_article_stats
-from annotator.annotations.models import SourceLink
 from annotator.extensions import db
+from annotator.models.annotations import SourceLink
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import (
     PASSWORD,

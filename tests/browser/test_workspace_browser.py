@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from annotator.annotations.models import Annotation, AnnotationHistory, SourceLink
-from annotator.articles.models import Article, Outlet
 from annotator.articles.services import import_paths
 from annotator.extensions import db
+from annotator.models.annotations import Annotation, AnnotationHistory, SourceLink
+from annotator.models.articles import Article, Outlet
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import PASSWORD, make_queue, make_user
 

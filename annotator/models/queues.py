@@ -90,7 +90,7 @@ class QueueArticle(db.Model):
 def _fill_sort_date(mapper, connection, target: QueueArticle) -> None:
     """Copy the article's publication (else import) time into sort_date when unset."""
     if target.sort_date is None:
-        from annotator.articles.models import Article
+        from annotator.models.articles import Article
 
         target.sort_date = connection.scalar(
             select(func.coalesce(Article.published_at, Article.created_at))

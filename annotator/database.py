@@ -1,0 +1,50 @@
+"""How the app talks to its database: SQLite's settings, and transactions that write."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from annotator.extensions import db
+
+
+def install_sqlite_hooks() -> None:
+    """Turn on SQLite's foreign keys and WAL, and begin its transactions ourselves (once)."""
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
+        event.listen(Engine, "begin", _sqlite_begin)
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Turn on foreign keys and WAL for SQLite, and let SQLAlchemy own transactions."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    # pysqlite's own transaction handling begins late and never for SELECT;
+    # SQLAlchemy emits BEGIN itself (see _sqlite_begin), as its docs recommend.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    """Begin SQLite transactions, IMMEDIATE when a service asked to write up front."""
+    if conn.dialect.name != "sqlite":
+        return
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_write() -> None:
+    """Start the session's transaction as a write transaction (BEGIN IMMEDIATE on SQLite).
+
+    A SQLite transaction that reads first and writes later can fail at once with
+    "database is locked" when another writer got in between; taking the write lock
+    up front makes it wait its turn (busy_timeout) instead. PostgreSQL ignores it.
+    Call it before the first statement of the transaction.
+    """
+    db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
