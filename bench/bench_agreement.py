@@ -17,7 +17,7 @@ import warnings
 import krippendorff
 import numpy as np
 
-from annotator.agreement.batch import batch_nominal_alpha
+from annotator.stats.batch import batch_nominal_alpha
 
 LABELS = ("fact", "claim", "opinion", "prediction")
 PREVALENCE = (0.45, 0.25, 0.20, 0.10)

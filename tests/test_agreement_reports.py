@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from annotator.agreement.metrics import krippendorff_alpha
 from annotator.agreement.services import refresh_article_stats
 from annotator.extensions import db
 from annotator.models.annotations import SourceLink
+from annotator.stats.coefficients import krippendorff_alpha
 from tests.factories import make_article, make_assignment, make_outlet, make_queue, make_user
 
 AGREE = ["fact", "claim", "opinion", "prediction", "fact"]

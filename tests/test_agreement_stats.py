@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from annotator.agreement.metrics import krippendorff_alpha, percent_agreement
-from annotator.agreement.pooling import article_dtype, coder_dtype, pair_dtype
 from annotator.agreement.services import recompute_all, refresh_article_stats
 from annotator.extensions import db
 from annotator.models.agreement import ArticleStats
+from annotator.stats.coefficients import krippendorff_alpha, percent_agreement
+from annotator.stats.records import article_dtype, coder_dtype, pair_dtype
 from tests.factories import make_article, make_assignment, make_queue, make_user
 
 SENTENCES = ["One.", "Two.", "Three.", "Four."]

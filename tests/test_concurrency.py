@@ -19,9 +19,10 @@ from sqlalchemy import func, select
 
 from annotator.annotations import services as workspace
 from annotator.extensions import db
-from annotator.models import LABELS, Annotation, Assignment, QueueArticle, Unit, User
+from annotator.models import Annotation, Assignment, QueueArticle, Unit, User
 from annotator.queues import services
 from annotator.timeutil import utcnow
+from annotator.vocabulary import LABELS
 from tests.conftest import make_test_app
 from tests.factories import make_article, make_queue, make_user
 

@@ -15,11 +15,12 @@ import re
 
 import pytest
 
-from annotator.adjudication.decisions import SettledCounts, reviewer_accuracy, settled_counts
+from annotator.adjudication.decisions import reviewer_accuracy, settled_counts
 from annotator.agreement import reports
 from annotator.agreement.services import recompute_all, refresh_article_stats
 from annotator.extensions import db
 from annotator.models import Adjudication, Outlet
+from annotator.stats.sentences import SettledCounts
 from tests.exports_corpus import build
 from tests.factories import make_article, make_assignment, make_queue, make_user
 

@@ -8,56 +8,13 @@ accuracy and the disagreement list are aggregates over it, computed by the datab
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import Subquery, and_, case, func, select
 
 from annotator.exports.naming import ArticleFilter
 from annotator.exports.queries import filter_articles, submitted
 from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Article, Assignment
-
-
-@dataclass(frozen=True)
-class SettledCounts:
-    """How many labelled sentences have a gold label, and how it was decided."""
-
-    unanimous: int = 0
-    majority: int = 0
-    adjudicated: int = 0
-    unresolved: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.unanimous + self.majority + self.adjudicated + self.unresolved
-
-    @property
-    def settled(self) -> int:
-        return self.unanimous + self.majority + self.adjudicated
-
-    @property
-    def settled_share(self) -> float | None:
-        return self.settled / self.total if self.total else None
-
-
-@dataclass(frozen=True)
-class Accuracy:
-    """One reviewer's labels against gold: any gold, and adjudicated gold only."""
-
-    reviewer_id: int
-    labels: int
-    gold: int
-    agree: int
-    adjudicated: int
-    agree_adjudicated: int
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.agree / self.gold if self.gold else None
-
-    @property
-    def adjudicated_accuracy(self) -> float | None:
-        return self.agree_adjudicated / self.adjudicated if self.adjudicated else None
+from annotator.stats.sentences import Accuracy, SettledCounts
 
 
 def _per_label(flt: ArticleFilter) -> Subquery:

@@ -7,7 +7,7 @@ from wtforms import RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from annotator.adjudication.services import RATIONALE_MAX
-from annotator.exports.rows import LABELS
+from annotator.vocabulary import LABELS
 
 
 class AdjudicationForm(FlaskForm):

@@ -9,16 +9,9 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from annotator.adjudication.decisions import (
-    Accuracy,
-    SettledCounts,
-    reviewer_accuracy,
-    settled_by_queue,
-)
-from annotator.agreement.pooled import AgreementStats, alpha_from_stats
+from annotator.adjudication.decisions import reviewer_accuracy, settled_by_queue
 from annotator.database import begin_write
 from annotator.exports.naming import ExportFilter
-from annotator.exports.rows import LABELS, Decision, decide, unit_agreement
 from annotator.extensions import db
 from annotator.models import (
     Adjudication,
@@ -33,7 +26,10 @@ from annotator.models import (
 )
 from annotator.pagination import PageNav
 from annotator.sanitize import clean_plain
+from annotator.stats.sentences import Accuracy, Decision, SettledCounts, decide, unit_agreement
+from annotator.stats.sufficient import AgreementStats, alpha_from_stats
 from annotator.timeutil import utcnow
+from annotator.vocabulary import LABELS
 
 PER_PAGE = 50
 SHOWS = ("open", "unresolved", "adjudicated", "all")

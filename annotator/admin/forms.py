@@ -8,9 +8,9 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from annotator.auth.services import AccountError, normalise_username
-from annotator.models.auth import ROLES
 from annotator.queues.forms import choices
 from annotator.sanitize import clean_plain
+from annotator.vocabulary import ROLES
 
 ROLE_CHOICES = choices((r, r.capitalize()) for r in ROLES)
 

@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from annotator.extensions import db
 from annotator.models.annotations import Adjudication, Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, Outlet, Unit
-from annotator.models.auth import ROLES, User
+from annotator.models.auth import User
 from annotator.models.queues import Assignment
 from annotator.queues.services import start_write
+from annotator.vocabulary import ROLES
 
 
 class AdminError(ValueError):

@@ -9,10 +9,10 @@ from typing import NoReturn
 import click
 from flask.cli import AppGroup
 
-from annotator.agreement.batch import DEFAULT_RESAMPLES, DEFAULT_SEED
-from annotator.agreement.pooled import LEVELS
-from annotator.agreement.scoring import RecordError, read_records, score_records
 from annotator.agreement.services import recompute_all, stats_are_stale
+from annotator.stats.batch import DEFAULT_RESAMPLES, DEFAULT_SEED
+from annotator.stats.scoring import RecordError, read_records, score_records
+from annotator.stats.sufficient import LEVELS
 
 agreement_cli = AppGroup(
     "agreement", help="Inter-annotator agreement: score a CSV of labels, maintain statistics."

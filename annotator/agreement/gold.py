@@ -12,9 +12,8 @@ label; tests/test_settled_gold.py checks that the two agree.
 from __future__ import annotations
 
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import select
@@ -24,29 +23,9 @@ from annotator.models.agreement import ArticleStats
 from annotator.models.annotations import Adjudication, Annotation
 from annotator.models.articles import Article
 from annotator.models.queues import Assignment
-
-if TYPE_CHECKING:
-    from annotator.adjudication.decisions import SettledCounts
+from annotator.stats.sentences import SettledCounts, decided
 
 _IN_CHUNK = 500  # adjudicated unit ids per label query
-
-
-def _settled_counts(**counts: int) -> SettledCounts:
-    # Imported here: adjudication.decisions imports the exports package, which imports the
-    # models and so the agreement blueprint, whose reports import this module.
-    from annotator.adjudication.decisions import SettledCounts
-
-    return SettledCounts(**counts)
-
-
-def decided(labels: list[str]) -> tuple[str, str | None]:
-    """Return how a sentence's labels alone decide it, and its majority label if any."""
-    if not labels:
-        return "unresolved", None
-    label, top = Counter(labels).most_common(1)[0]
-    if len(labels) < 2 or top * 2 <= len(labels):
-        return "unresolved", None
-    return ("unanimous" if top == len(labels) else "majority"), label
 
 
 def stored_settled(rows: Iterable[tuple[int, int, int]]) -> SettledCounts:
@@ -57,7 +36,7 @@ def stored_settled(rows: Iterable[tuple[int, int, int]]) -> SettledCounts:
     """
     totals = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64).reshape(-1, 3)
     unanimous, majority, unresolved = (int(x) for x in totals.sum(axis=0))
-    return _settled_counts(unanimous=unanimous, majority=majority, unresolved=unresolved)
+    return SettledCounts(unanimous=unanimous, majority=majority, unresolved=unresolved)
 
 
 def adjudicated_labels(filters) -> list[tuple[int, int, str, int, str]]:
@@ -117,5 +96,5 @@ def apply_adjudications(
                 delta[1] -= label == majority
             delta[0] += 1
             delta[1] += label == gold[key]
-    return (_settled_counts(adjudicated=settled.adjudicated + len(units), **counts),
+    return (SettledCounts(adjudicated=settled.adjudicated + len(units), **counts),
             {rid: (d[0], d[1]) for rid, d in change.items()})

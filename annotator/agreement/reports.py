@@ -11,25 +11,27 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import Select, func, select
 
-from annotator.agreement import gold, rollup
-from annotator.agreement.pooled import PairAgreement
-from annotator.agreement.pooling import (
+from annotator.agreement import gold
+from annotator.articles.filters import restrict_articles
+from annotator.extensions import db
+from annotator.models.agreement import ArticleStats
+from annotator.models.annotations import Annotation, SourceLink
+from annotator.models.articles import Article, Outlet, Unit
+from annotator.models.auth import User
+from annotator.models.queues import Assignment, Queue
+from annotator.stats import rollup
+from annotator.stats.records import (
     article_dtype,
     coder_dtype,
     figure_warnings,
     pair_dtype,
     unpack,
 )
-from annotator.articles.filters import restrict_articles
-from annotator.extensions import db
-from annotator.models.agreement import ArticleStats
-from annotator.models.annotations import LABELS, Annotation, SourceLink
-from annotator.models.articles import Article, Outlet, Unit
-from annotator.models.auth import User
-from annotator.models.queues import Assignment, Queue
+from annotator.stats.sufficient import PairAgreement
+from annotator.vocabulary import LABELS
 
 if TYPE_CHECKING:
-    from annotator.adjudication.decisions import SettledCounts
+    from annotator.stats.sentences import SettledCounts
 
 Q = len(LABELS)
 PER_PAGE = 50

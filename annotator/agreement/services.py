@@ -9,14 +9,15 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import case, delete, func, insert, select
 
-from annotator.agreement.pooling import Records, build_records
 from annotator.database import begin_write
 from annotator.extensions import db
 from annotator.models.agreement import LAYOUT, ArticleStats
-from annotator.models.annotations import LABELS, Annotation
+from annotator.models.annotations import Annotation
 from annotator.models.articles import Unit
 from annotator.models.queues import Assignment, QueueArticle
+from annotator.stats.records import Records, build_records
 from annotator.timeutil import utcnow
+from annotator.vocabulary import LABELS
 
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 _INSERT_CHUNK = 2000

@@ -6,13 +6,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from annotator.agreement import charts, display, reports
+from annotator.agreement import display, reports
 from annotator.agreement.forms import ReportFilterForm
-from annotator.agreement.intervals import EXACT_MAX
-from annotator.agreement.metrics import METHOD_NOTES
-from annotator.agreement.pooling import POOLING_NOTES
-from annotator.agreement.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
 from annotator.security import require_role_for_blueprint
+from annotator.stats import charts
+from annotator.stats.coefficients import METHOD_NOTES
+from annotator.stats.intervals import EXACT_MAX
+from annotator.stats.records import POOLING_NOTES
+from annotator.stats.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
 
 bp = Blueprint("agreement", __name__, url_prefix="/agreement")
 require_role_for_blueprint(bp, "lead")

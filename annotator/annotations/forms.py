@@ -11,9 +11,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import HiddenInput
 
 from annotator.annotations.services import TITLE_MAX_CHARS, SourceInput, WorkspaceError
-from annotator.models.annotations import LABELS, STANCES
 from annotator.sanitize import NOTE_MAX_CHARS
 from annotator.urls import MAX_URL_LENGTH, normalise_url
+from annotator.vocabulary import LABELS, STANCES
 
 STANCE_CHOICES = [SelectChoice(stance, stance.capitalize()) for stance in STANCES]
 

@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from annotator.agreement import services as agreement_services
 from annotator.database import begin_write
 from annotator.extensions import db
-from annotator.models.annotations import LABELS, STANCES, Annotation, AnnotationHistory, SourceLink
+from annotator.models.annotations import Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, Unit
 from annotator.models.auth import User
 from annotator.models.queues import Assignment, Queue
@@ -24,6 +24,7 @@ from annotator.queues import services as queue_services
 from annotator.sanitize import clean_note, clean_plain
 from annotator.timeutil import utcnow
 from annotator.urls import normalise_url, registered_domain
+from annotator.vocabulary import LABELS, STANCES
 
 TITLE_MAX_CHARS = 300  # SourceLink.title
 

@@ -8,9 +8,9 @@ from flask_login import current_user
 from annotator.annotations import services
 from annotator.annotations.forms import SourceForm, parse_label_button, parse_label_payload
 from annotator.annotations.services import NOT_ACTIVE_REASONS, WorkspaceError
-from annotator.models.annotations import LABELS
 from annotator.queues import services as queue_services
 from annotator.security import wants_json
+from annotator.vocabulary import LABELS
 
 bp = Blueprint("annotations", __name__, url_prefix="/annotations")
 

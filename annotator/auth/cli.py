@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from annotator.auth import services
 from annotator.extensions import db
-from annotator.models.auth import ROLES, User
+from annotator.models.auth import User
+from annotator.vocabulary import ROLES
 
 
 @click.command("create-user")

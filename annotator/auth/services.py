@@ -14,8 +14,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from annotator.extensions import db
-from annotator.models.auth import ROLES, LoginThrottle, User
+from annotator.models.auth import LoginThrottle, User
 from annotator.timeutil import utcnow
+from annotator.vocabulary import ROLES
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Compared against when the username is unknown, so both paths cost the same.

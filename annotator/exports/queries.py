@@ -16,7 +16,6 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from annotator.articles.filters import restrict_articles
 from annotator.exports.naming import ArticleFilter
-from annotator.exports.rows import Gold, Label, UnitLabels
 from annotator.extensions import db
 from annotator.models import (
     Adjudication,
@@ -29,6 +28,7 @@ from annotator.models import (
     Unit,
     User,
 )
+from annotator.stats.sentences import Gold, Label, UnitLabels
 from annotator.urls import registered_domain
 
 CHUNK_ARTICLES = 250

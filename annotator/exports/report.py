@@ -19,19 +19,14 @@ import numpy as np
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from annotator.adjudication.decisions import SettledCounts, reviewer_accuracy, settled_counts
-from annotator.agreement import charts, reports
-from annotator.agreement.intervals import EXACT_MAX
-from annotator.agreement.metrics import METHOD_NOTES
-from annotator.agreement.pooling import POOLING_NOTES, article_dtype, figure_warnings
-from annotator.agreement.rollup import GroupFigures
-from annotator.agreement.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
+from annotator.adjudication.decisions import reviewer_accuracy, settled_counts
+from annotator.agreement import reports
 from annotator.config import VERSION
 from annotator.exports import queries
 from annotator.exports import report_rows as rr
 from annotator.exports.formats import CSV_READING_HINT, csv_stream, meta_rows, write_xlsx
 from annotator.exports.naming import ExportFilter, comment_block, export_filename, metadata
-from annotator.exports.rows import LABELS, ReviewerNames
+from annotator.exports.rows import ReviewerNames
 from annotator.exports.services import MIMETYPES, Download, reviewer_names
 from annotator.extensions import db
 from annotator.models import Article, Outlet, Queue
@@ -39,7 +34,15 @@ from annotator.models.agreement import ArticleStats
 from annotator.outlets import services as outlet_services
 from annotator.outlets.figures import DEFINITIONS as OUTLET_DEFINITIONS
 from annotator.outlets.figures import UNRESOLVED, DomainFigures, OutletFigures
+from annotator.stats import charts
+from annotator.stats.coefficients import METHOD_NOTES
+from annotator.stats.intervals import EXACT_MAX
+from annotator.stats.records import POOLING_NOTES, article_dtype, figure_warnings
+from annotator.stats.rollup import GroupFigures
+from annotator.stats.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
+from annotator.stats.sentences import SettledCounts
 from annotator.timeutil import utcnow
+from annotator.vocabulary import LABELS
 
 TABLES = ("articles", "outlets", "reviewers", "domains")
 CHUNK = 2000

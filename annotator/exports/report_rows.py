@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from annotator.exports.naming import iso
-from annotator.exports.rows import LABELS
 from annotator.outlets.figures import UNRESOLVED, DomainFigures, OutletFigures
+from annotator.vocabulary import LABELS
 
 ARTICLE_FIELDS = (
     "queue", "article_id", "title", "url", "outlet", "published_at", "reviewers", "sentences",

@@ -11,75 +11,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 
-LABELS = ("fact", "claim", "opinion", "prediction")
-STANCES = ("supports", "contradicts", "context")
-DECISIONS = ("unanimous", "majority", "adjudicated", "unresolved")
-# Nominal codes for the reliability matrix (R's irr and Python's krippendorff want numbers).
-LABEL_CODES = {label: code for code, label in enumerate(LABELS, start=1)}
+from annotator.stats.sentences import UnitLabels, decide
+from annotator.vocabulary import LABEL_CODES, LABELS
+
 PSEUDONYM_HEX = 10  # 40 bits: no collision to expect below about a million reviewers
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-@dataclass(slots=True)
-class Label:
-    """One reviewer's submitted label on one sentence, with the sources they linked."""
-
-    reviewer_id: int
-    label: str
-    # ISO 8601 UTC text ("2024-03-01T09:30:00Z"): the stream carries times as exports write them
-    labelled_at: str | None = None
-    updated_at: str | None = None
-    submitted_at: str | None = None
-    sources: list[tuple[str, str, str]] = field(default_factory=list)  # (url, domain, stance)
-
-
-@dataclass(slots=True)
-class Gold:
-    """A lead's adjudicated gold label."""
-
-    label: str
-    rationale: str = ""
-    adjudicator_id: int | None = None
-    decided_at: str | None = None  # ISO 8601 UTC text
-
-
-@dataclass(slots=True)
-class UnitLabels:
-    """One sentence of one queue with every submitted label on it (the unit of every export)."""
-
-    queue_id: int
-    queue: str
-    article_id: int
-    article_url: str | None
-    outlet_id: int
-    outlet: str
-    outlet_domain: str | None
-    published_at: datetime | None
-    unit_id: int
-    position: int
-    kind: str
-    start: int
-    end: int
-    text: str
-    labels: list[Label] = field(default_factory=list)
-    gold: Gold | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """How a sentence's gold label was decided, and the label counts behind it."""
-
-    label: str | None
-    decided_by: str
-    counts: dict[str, int]
-    total: int
 
 
 def pseudonym_key(secret: str | bytes) -> bytes:
@@ -122,36 +62,6 @@ class ReviewerNames(dict):
 def text_hash(text: str) -> str:
     """Return the SHA-256 of a sentence's text, hex (joins exports without copying text)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def decide(labels: Sequence[str], adjudicated: str | None = None) -> Decision:
-    """Decide a sentence's gold label: adjudicated, unanimous, majority, else unresolved.
-
-    An adjudication wins over any count. Unanimous needs two or more labels, all the same;
-    majority needs one label on more than half of them (2 of 3, 3 of 5; not 2-2-1 or 1-1).
-    One label alone is unresolved: nobody corroborated it.
-    """
-    counts = Counter(labels)
-    total = len(labels)
-    ordered = {label: counts.get(label, 0) for label in LABELS}
-    if adjudicated:
-        return Decision(adjudicated, "adjudicated", ordered, total)
-    if total >= 2:
-        top, n = counts.most_common(1)[0]
-        if n == total:
-            return Decision(top, "unanimous", ordered, total)
-        if 2 * n > total:
-            return Decision(top, "majority", ordered, total)
-    return Decision(None, "unresolved", ordered, total)
-
-
-def unit_agreement(labels: Sequence[str]) -> float | None:
-    """Return the share of agreeing reviewer pairs on one sentence (None below two labels)."""
-    m = len(labels)
-    if m < 2:
-        return None
-    same = sum(c * (c - 1) for c in Counter(labels).values())
-    return same / (m * (m - 1))
 
 
 ANNOTATION_FIELDS = (

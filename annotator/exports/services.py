@@ -21,7 +21,6 @@ from annotator.exports.naming import ExportFilter, comment_block, export_filenam
 from annotator.exports.rows import (
     ANNOTATION_CSV_FIELDS,
     GOLD_FIELDS,
-    LABEL_CODES,
     PSEUDONYM_HEX,
     ReviewerNames,
     annotation_csv_rows,
@@ -34,6 +33,7 @@ from annotator.exports.rows import (
 from annotator.extensions import db
 from annotator.models import Outlet, Queue
 from annotator.timeutil import utcnow
+from annotator.vocabulary import LABEL_CODES
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",

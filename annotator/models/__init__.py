@@ -5,24 +5,14 @@ and an article), so the model is one layer below every area's queries and servic
 area may read any table, and no area imports another to reach a model.
 """
 
-from annotator.models.agreement import ArticleStats  # noqa: F401
-from annotator.models.annotations import (  # noqa: F401
-    LABELS,
-    STANCES,
-    Adjudication,
-    Annotation,
-    AnnotationHistory,
-    SourceLink,
-)
-from annotator.models.articles import UNIT_KINDS, Article, ImportBatch, Outlet, Unit  # noqa: F401
-from annotator.models.auth import ROLES, LoginThrottle, User  # noqa: F401
-from annotator.models.queues import (  # noqa: F401
-    ASSIGNMENT_STATUSES,
-    QUEUE_ORDERS,
-    QUEUE_STATUSES,
-    SKIP_REASONS,
-    Assignment,
-    Queue,
-    QueueArticle,
-    QueueReviewer,
-)
+from annotator.models.agreement import ArticleStats
+from annotator.models.annotations import Adjudication, Annotation, AnnotationHistory, SourceLink
+from annotator.models.articles import Article, ImportBatch, Outlet, Unit
+from annotator.models.auth import LoginThrottle, User
+from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
+
+__all__ = [
+    "Adjudication", "Annotation", "AnnotationHistory", "Article", "ArticleStats", "Assignment",
+    "ImportBatch", "LoginThrottle", "Outlet", "Queue", "QueueArticle", "QueueReviewer",
+    "SourceLink", "Unit", "User",
+]

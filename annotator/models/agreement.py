@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from annotator.extensions import db
 from annotator.timeutil import utcnow
 
-# Bump when the packed record layout in annotator.agreement.pooling changes; rows written
+# Bump when the packed record layout in annotator.stats.records changes; rows written
 # with another layout are rebuilt by `flask agreement recompute`.
 LAYOUT = 2
 

@@ -9,9 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import check_in, db
 from annotator.timeutil import utcnow
-
-LABELS = ("fact", "claim", "opinion", "prediction")
-STANCES = ("supports", "contradicts", "context")
+from annotator.vocabulary import LABELS, STANCES
 
 
 class Annotation(db.Model):

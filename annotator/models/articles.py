@@ -9,8 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import check_in, db
 from annotator.timeutil import utcnow
-
-UNIT_KINDS = ("headline", "body", "caption")
+from annotator.vocabulary import UNIT_KINDS
 
 
 class Outlet(db.Model):

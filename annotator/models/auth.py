@@ -11,8 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from annotator.extensions import check_in, db
 from annotator.timeutil import utcnow
-
-ROLES = ("reviewer", "lead", "admin")
+from annotator.vocabulary import ROLES
 
 
 class User(UserMixin, db.Model):

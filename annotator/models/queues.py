@@ -19,13 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import check_in, db
 from annotator.timeutil import utcnow
-
-QUEUE_STATUSES = ("open", "paused", "closed")
-QUEUE_ORDERS = ("oldest", "newest", "random", "fewest")
-# active: leased to the reviewer; expired: the lease ran out and the slot went back
-# to the pool; revoked: an admin took the slot back; skipped: the reviewer declined.
-ASSIGNMENT_STATUSES = ("active", "submitted", "skipped", "expired", "revoked")
-SKIP_REASONS = ("not_news", "duplicate", "not_english", "other")
+from annotator.vocabulary import ASSIGNMENT_STATUSES, QUEUE_ORDERS, QUEUE_STATUSES, SKIP_REASONS
 
 
 class Queue(db.Model):

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 
-from annotator.exports.rows import LABELS, STANCES, UnitLabels, decide
+from annotator.stats.sentences import UnitLabels, decide
+from annotator.vocabulary import LABELS, STANCES
 
 FACTUAL = ("fact", "claim")
 UNRESOLVED = "unresolved"

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from annotator.agreement import reports
-from annotator.agreement.rollup import GroupFigures
 from annotator.exports import queries
 from annotator.exports.naming import ExportFilter
 from annotator.extensions import db
@@ -16,6 +15,7 @@ from annotator.models import Article, Assignment, Outlet, Queue, SourceLink
 from annotator.models.agreement import ArticleStats
 from annotator.outlets.figures import DomainFigures, DomainTally, OutletFigures, Tally
 from annotator.pagination import PageNav
+from annotator.stats.rollup import GroupFigures
 
 DOMAINS_PER_PAGE = 100
 ARTICLES_SHOWN = 50

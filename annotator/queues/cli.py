@@ -7,8 +7,8 @@ import json
 import click
 from flask.cli import AppGroup
 
-from annotator.models.queues import QUEUE_ORDERS, QUEUE_STATUSES
 from annotator.queues import manage
+from annotator.vocabulary import QUEUE_ORDERS, QUEUE_STATUSES
 
 queue_cli = AppGroup("queue", help="Create queues, add articles, show progress.")
 

@@ -14,16 +14,10 @@ from annotator.extensions import db
 from annotator.models.annotations import Annotation
 from annotator.models.articles import Article, Outlet
 from annotator.models.auth import User
-from annotator.models.queues import (
-    QUEUE_ORDERS,
-    QUEUE_STATUSES,
-    Assignment,
-    Queue,
-    QueueArticle,
-    QueueReviewer,
-)
+from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.queues.services import start_write
 from annotator.timeutil import utcnow
+from annotator.vocabulary import QUEUE_ORDERS, QUEUE_STATUSES
 
 INSERT_CHUNK = 2000
 

@@ -5,23 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from annotator.agreement import charts, intervals, rollup
-from annotator.agreement.batch import bootstrap_alpha_stats
-from annotator.agreement.metrics import (
+from annotator.stats import charts, intervals, rollup
+from annotator.stats.batch import bootstrap_alpha_stats
+from annotator.stats.coefficients import (
     agreement_stats,
     encode,
     krippendorff_alpha,
     pair_tables,
     sum_stats,
 )
-from annotator.agreement.pooled import alpha_from_coincidence, cohen_kappa_from_table
-from annotator.agreement.pooling import (
+from annotator.stats.records import (
     build_records,
     group_sums,
     nominal_alpha,
     to_stats,
     unpack,
 )
+from annotator.stats.sufficient import alpha_from_coincidence, cohen_kappa_from_table
 
 LABELS = ("fact", "claim", "opinion", "prediction")
 Q = len(LABELS)

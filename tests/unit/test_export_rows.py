@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from annotator.agreement.metrics import krippendorff_alpha
 from annotator.exports.formats import (
     CSV_READING_HINT,
     csv_stream,
@@ -25,22 +24,19 @@ from annotator.exports.rows import (
     ANNOTATION_CSV_FIELDS,
     ANNOTATION_FIELDS,
     GOLD_FIELDS,
-    LABELS,
-    Gold,
-    Label,
     ReviewerNames,
-    UnitLabels,
     annotation_csv_rows,
     annotation_records,
-    decide,
     gold_row,
     matrix_header,
     matrix_row,
     pseudonym,
     pseudonym_key,
     text_hash,
-    unit_agreement,
 )
+from annotator.stats.coefficients import krippendorff_alpha
+from annotator.stats.sentences import Gold, Label, UnitLabels, decide, unit_agreement
+from annotator.vocabulary import LABELS
 
 KEY = pseudonym_key("test-secret")
 T0 = datetime(2024, 3, 1, 9, 30)

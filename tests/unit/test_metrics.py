@@ -10,8 +10,8 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotator.agreement import metrics as m
-from annotator.agreement.batch import (
+from annotator.stats import coefficients as m
+from annotator.stats.batch import (
     batch_nominal_alpha,
     bootstrap_alpha,
     bootstrap_alpha_counts,

@@ -24,8 +24,8 @@ from irrCAC.table import CAC as TableCAC
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa, fleiss_kappa, to_table
 
-from annotator.agreement import metrics as m
-from annotator.agreement.batch import batch_nominal_alpha
+from annotator.stats import coefficients as m
+from annotator.stats.batch import batch_nominal_alpha
 
 TOL = 1e-9
 PROPERTY = settings(max_examples=150, deadline=None)

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from annotator.agreement.cli import agreement_cli
-from annotator.agreement.scoring import (
+from annotator.stats.scoring import (
     MIN_PAIRABLE_VALUES,
     RecordError,
     read_records,

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from annotator.agreement.pooled import AgreementStats
-from annotator.agreement.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
+from annotator.stats.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
+from annotator.stats.sufficient import AgreementStats
 
 POOLING_NOTES = """\
 How the reports pool articles

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from annotator.agreement.batch import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED
+from annotator.stats.batch import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED
 
 # Up to this many articles a group's resamples draw articles; above, the normal limit. On the
 # benchmark corpus the two intervals differ by 0.002-0.004 on average at 15-25 articles, about

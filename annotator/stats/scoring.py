@@ -13,14 +13,14 @@ import re
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, NamedTuple
 
-from annotator.agreement.batch import (
+from annotator.stats.batch import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     bootstrap_alpha_counts,
 )
-from annotator.agreement.metrics import ReliabilityData, encode, pair_tables
-from annotator.agreement.pooled import (
+from annotator.stats.coefficients import ReliabilityData, encode, pair_tables
+from annotator.stats.sufficient import (
     AgreementStats,
     Stat,
     ac1_from_stats,

@@ -1,6 +1,6 @@
 """Pooled report figures from stored per-article records: groups, reviewers, reviewer pairs.
 
-Everything here sums records (annotator.agreement.pooling) and applies the statistics engine
+Everything here sums records (annotator.stats.records) and applies the statistics engine
 to the sums. Pure: numpy and the engine only.
 """
 
@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from annotator.agreement.intervals import Interval, contributions, group_intervals
-from annotator.agreement.pooled import (
+from annotator.stats.intervals import Interval, contributions, group_intervals
+from annotator.stats.records import figure_warnings, group_sums, nominal_alpha, to_stats
+from annotator.stats.sufficient import (
     NO_PAIRABLE_UNITS,
     NO_VARIATION,
     PairAgreement,
@@ -25,7 +26,6 @@ from annotator.agreement.pooled import (
     per_label_alpha_from_stats,
     percent_agreement_from_stats,
 )
-from annotator.agreement.pooling import figure_warnings, group_sums, nominal_alpha, to_stats
 
 # Below this many shared sentences a reviewer's kappa with colleagues is flagged.
 MIN_SHARED_UNITS = 20

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from annotator.agreement.metrics import ReliabilityData, encode
-from annotator.agreement.pooled import (
+from annotator.stats.coefficients import ReliabilityData, encode
+from annotator.stats.sufficient import (
     NO_PAIRABLE_UNITS,
     AgreementStats,
     alpha_from_coincidence,

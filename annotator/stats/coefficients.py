@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement.pooled import (
+from annotator.stats.sufficient import (
     FEW_CATEGORIES,
     LABEL_EVERYWHERE,
     LABEL_UNUSED,

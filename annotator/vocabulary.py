@@ -1,0 +1,46 @@
+"""The closed sets of values the whole app shares, defined once. Pure: no Flask, no database.
+
+Database CHECK constraints, forms, CLI choices, the workspace's keyboard map (a data
+attribute on the page) and the exports all read them from here.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# The four labels a reviewer gives a sentence, in the order of their keys 1-4 (and f c o p).
+LABELS: Final = ("fact", "claim", "opinion", "prediction")
+# Nominal codes for the reliability matrix (R's irr and Python's krippendorff want numbers).
+LABEL_CODES: Final = {label: code for code, label in enumerate(LABELS, start=1)}
+# What a linked source says about the sentence.
+STANCES: Final = ("supports", "contradicts", "context")
+# How a sentence's gold label was decided (see annotator.stats.gold).
+DECISIONS: Final = ("unanimous", "majority", "adjudicated", "unresolved")
+
+ROLES: Final = ("reviewer", "lead", "admin")
+UNIT_KINDS: Final = ("headline", "body", "caption")
+
+QUEUE_STATUSES: Final = ("open", "paused", "closed")
+QUEUE_ORDERS: Final = ("oldest", "newest", "random", "fewest")
+SKIP_REASONS: Final = ("not_news", "duplicate", "not_english", "other")
+
+
+class Status:
+    """An assignment's status: the states of one reviewer's slot on one article of a queue.
+
+    active: leased to the reviewer; submitted: done; expired: the lease ran out and the slot
+    went back to the pool; revoked: an admin took the slot back; skipped: the reviewer
+    declined. Only active and submitted hold a slot.
+    """
+
+    ACTIVE: Final = "active"
+    SUBMITTED: Final = "submitted"
+    SKIPPED: Final = "skipped"
+    EXPIRED: Final = "expired"
+    REVOKED: Final = "revoked"
+
+
+ASSIGNMENT_STATUSES: Final = (Status.ACTIVE, Status.SUBMITTED, Status.SKIPPED, Status.EXPIRED,
+                              Status.REVOKED)
+# The statuses that hold one of an article's `overlap` slots.
+HOLDING_STATUSES: Final = (Status.ACTIVE, Status.SUBMITTED)
