@@ -145,12 +145,12 @@ def run_export(path: Path, kind: str, out: Path, trace: bool) -> dict:
 
     from annotator import create_app
     from annotator.exports import report, services
-    from annotator.exports.naming import ExportFilter
+    from annotator.filters import ArticleFilter
 
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
                       "SECRET_KEY": SECRET})
     with app.app_context():
-        flt = ExportFilter()
+        flt = ArticleFilter()
         download = {
             "annotations-jsonl": lambda: services.annotations_export(flt, "jsonl"),
             "annotations-csv": lambda: services.annotations_export(flt, "csv"),

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from annotator.adjudication import services
-from annotator.adjudication.decisions import reviewer_accuracy, settled_counts
-from annotator.exports.naming import ExportFilter
+from annotator.adjudication.queries import reviewer_accuracy, settled_counts
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models import Adjudication, Annotation, AnnotationHistory
 from tests.exports_corpus import build
 from tests.factories import make_article, make_user
@@ -53,12 +53,12 @@ def test_disagreements_lowest_article_alpha_first_then_lowest_sentence_agreement
 def test_settled_counts(corpus, lead):
     # unanimous A1p0 A1p3 A2p0 A2p2 A3p0; majority A1p1 A3p1 A3p2; adjudicated A2p1;
     # unresolved A1p2: 9 of 10 settled.
-    counts = settled_counts(ExportFilter())
+    counts = settled_counts(ArticleFilter())
     assert (counts.unanimous, counts.majority, counts.adjudicated, counts.unresolved) == (
         5, 3, 1, 1)
     assert counts.settled_share == pytest.approx(0.9)
     # Other Times (A3): unanimous p0, majority p1 and p2
-    other = settled_counts(ExportFilter(outlet_id=corpus.a3.outlet_id))
+    other = settled_counts(ArticleFilter(outlet_id=corpus.a3.outlet_id))
     assert (other.unanimous, other.majority, other.total) == (1, 2, 3)
     page = lead.get("/adjudication/").get_data(as_text=True)
     assert "Wave 1" in page and "90 %" in page
@@ -71,7 +71,7 @@ def test_accuracy_against_gold(corpus, lead):
     # Gold: A1 F F - O | A2 F C(adjudicated) P | A3 F C O
     # ann matches all 9 gold sentences; bob misses A2p1 (F) and A3p2 (C): 7/9;
     # cat (no A2) misses A1p1 (C) and A3p1 (F): 4/6. Adjudicated: only A2p1.
-    found = reviewer_accuracy(ExportFilter())
+    found = reviewer_accuracy(ArticleFilter())
     ann, bob, cat = (found[u.id] for u in (corpus.ann, corpus.bob, corpus.cat))
     assert (ann.labels, ann.gold, ann.agree) == (10, 9, 9)
     assert (bob.labels, bob.gold, bob.agree, bob.accuracy) == (10, 9, 7, pytest.approx(7 / 9))
@@ -108,7 +108,7 @@ def test_adjudicating_saves_gold_and_moves_on_without_touching_labels(corpus, le
     assert sorted(db.session.execute(select(Annotation.id, Annotation.label)).all()) == (
         labels_before)
     assert db.session.query(AnnotationHistory).count() == history_before
-    counts = settled_counts(ExportFilter())
+    counts = settled_counts(ArticleFilter())
     assert (counts.adjudicated, counts.unresolved) == (2, 0)
 
 
@@ -168,11 +168,11 @@ def test_reviewers_get_403(corpus, client, login_as):
 
 
 def test_the_reports_filter_works_as_it_is(corpus):
-    from annotator.agreement.reports import ReportFilter
+    from annotator.filters import ArticleFilter
 
-    other = settled_counts(ReportFilter(outlet_id=corpus.a3.outlet_id))
+    other = settled_counts(ArticleFilter(outlet_id=corpus.a3.outlet_id))
     assert (other.unanimous, other.majority, other.total) == (1, 2, 3)
-    assert reviewer_accuracy(ReportFilter(queue_id=corpus.queue.id))[corpus.bob.id].agree == 7
+    assert reviewer_accuracy(ArticleFilter(queue_id=corpus.queue.id))[corpus.bob.id].agree == 7
 
 
 def test_skip_goes_to_the_next_open_sentence(corpus, lead):

@@ -12,9 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from annotator.agreement.services import recompute_all
-from annotator.exports import queries, services
-from annotator.exports.naming import ExportFilter
-from annotator.exports.rows import pseudonym, pseudonym_key
+from annotator.annotations import label_stream
+from annotator.exports import downloads
+from annotator.exports.label_rows import pseudonym, pseudonym_key
+from annotator.filters import ArticleFilter
 from tests.exports_corpus import build
 from tests.factories import make_assignment, make_queue
 
@@ -126,11 +127,11 @@ def test_queue_filter_keeps_other_queues_out(corpus, lead_client):
 
 
 def test_chunks_do_not_change_the_stream(corpus):
-    everything = ExportFilter()
+    everything = ArticleFilter()
     one = [(u.queue_id, u.unit_id, [lab.label for lab in u.labels])
-           for u in queries.iter_units(everything, size=1)]
+           for u in label_stream.iter_units(everything, size=1)]
     many = [(u.queue_id, u.unit_id, [lab.label for lab in u.labels])
-            for u in queries.iter_units(everything)]
+            for u in label_stream.iter_units(everything)]
     assert one == many and len(one) == 10  # 4 + 3 + 3 sentences
     assert [len(labels) for _, _, labels in one] == [3, 3, 3, 3, 2, 2, 2, 3, 3, 3]
 
@@ -249,7 +250,7 @@ def test_index_offers_every_export_with_the_filter(corpus, lead_client):
 
 
 def test_download_functions_work_without_a_request(app, corpus):
-    download = services.gold_export(ExportFilter())
+    download = downloads.gold_export(ArticleFilter())
     text = "".join(download.chunks)
     assert download.filename == f"annotator-gold-labels_all_{TODAY}.csv"
     assert text.count("\n") > 10
@@ -261,8 +262,8 @@ def test_an_export_reads_one_snapshot(app, corpus):
     from annotator.extensions import db
 
     a3p0 = corpus.unit(corpus.a3, 0)
-    queries.begin_snapshot()
-    stream = queries.iter_units(ExportFilter(), size=1)  # one article per chunk
+    label_stream.begin_snapshot()
+    stream = label_stream.iter_units(ArticleFilter(), size=1)  # one article per chunk
     first = next(stream)
     assert first.article_id == corpus.a1.id
     with db.engine.begin() as other:  # another connection changes a later article meanwhile
@@ -271,7 +272,8 @@ def test_an_export_reads_one_snapshot(app, corpus):
     rest = {u.unit_id: [lab.label for lab in u.labels] for u in stream}
     assert rest[a3p0] == ["fact", "fact", "fact"]  # as it was when the export began
     db.session.commit()
-    again = {u.unit_id: [lab.label for lab in u.labels] for u in queries.iter_units(ExportFilter())}
+    again = {u.unit_id: [lab.label for lab in u.labels]
+             for u in label_stream.iter_units(ArticleFilter())}
     assert again[a3p0] == ["prediction"] * 3
 
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from annotator.agreement.services import recompute_all
-from annotator.exports.naming import ExportFilter
+from annotator.filters import ArticleFilter
 from annotator.models import Outlet
-from annotator.outlets import services
+from annotator.outlets import queries
 from tests.exports_corpus import build
 
 
@@ -31,7 +31,7 @@ def outlet(name: str) -> Outlet:
 
 def test_daily_example_profile(corpus, lead):
     daily = outlet("Daily Example")
-    page = services.outlet_page(daily, ExportFilter())
+    page = queries.outlet_page(daily, ArticleFilter())
     f = page.figures
     # A1 (2024-01-10) and A2 (2024-01-20): 2 articles, 10 days, 4 + 3 = 7 sentences
     assert (f.articles, f.span_days, f.sentences) == (2, 10, 7)
@@ -57,7 +57,7 @@ def test_daily_example_profile(corpus, lead):
 
 def test_other_times_profile(corpus, lead):
     other = outlet("Other Times")
-    page = services.outlet_page(other, ExportFilter())
+    page = queries.outlet_page(other, ArticleFilter())
     f = page.figures
     # A3 only: fact p0, claim p1, opinion p2; facts and claims p0, p1;
     # p1 is supported by othertimes.org alone (itself); nothing contradicts
@@ -70,19 +70,19 @@ def test_other_times_profile(corpus, lead):
 
 
 def test_outlet_list_and_its_filter(corpus, lead):
-    rows = {r.outlet.name: r for r in services.outlet_list(ExportFilter())}
+    rows = {r.outlet.name: r for r in queries.outlet_list(ArticleFilter())}
     assert set(rows) == {"Daily Example", "Other Times"}
     assert rows["Daily Example"].articles == 2
     assert rows["Daily Example"].agreement.alpha.value == pytest.approx(107 / 226)
-    later = {r.outlet.name: r for r in services.outlet_list(
-        ExportFilter(date_from=date(2024, 1, 15)))}
+    later = {r.outlet.name: r for r in queries.outlet_list(
+        ArticleFilter(date_from=date(2024, 1, 15)))}
     assert later["Daily Example"].articles == 1  # A2 only
     text = lead.get("/outlets/").get_data(as_text=True)
     assert "Daily Example" in text and "0.385" in text  # Other Times: 5/13
 
 
 def test_source_domain_table(corpus, lead):
-    table = {d.domain: d for d in services.domain_tally(ExportFilter()).ranked()}
+    table = {d.domain: d for d in queries.domain_tally(ArticleFilter()).ranked()}
     assert list(table) == ["example.com", "example.org", "reuters.com", "example.net",
                            "othertimes.org"]  # 2, 2, 2 citations, then 1, 1; ties by name
     com, org, reuters = table["example.com"], table["example.org"], table["reuters.com"]
@@ -95,7 +95,7 @@ def test_source_domain_table(corpus, lead):
     assert reuters.stance_agreement == 1.0 and reuters.shared_sentences == 1
     assert table["example.net"].stances["context"] == 1
     assert table["othertimes.org"].stance_agreement is None  # one reviewer, no pair
-    daily = services.domain_tally(ExportFilter(outlet_id=outlet("Daily Example").id))
+    daily = queries.domain_tally(ArticleFilter(outlet_id=outlet("Daily Example").id))
     assert "othertimes.org" not in daily.domains
     text = lead.get("/outlets/domains").get_data(as_text=True)
     assert "5 domains" in text and "reuters.com" in text
@@ -108,7 +108,7 @@ def test_reviewers_get_403(corpus, client, login_as):
 
 
 def test_outlet_page_lists_its_articles_lowest_alpha_first(corpus, lead):
-    articles, total = services.outlet_articles(ExportFilter(outlet_id=outlet("Daily Example").id))
+    articles, total = queries.outlet_articles(ArticleFilter(outlet_id=outlet("Daily Example").id))
     # A1 alone: alpha 43/98 = 0.439; A2 alone: 6/11 = 0.545 (see test_adjudication)
     assert total == 2 and [a.title for a in articles] == ["A1 headline", "A2 headline"]
     assert articles[0].alpha == pytest.approx(43 / 98)

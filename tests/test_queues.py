@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import event, select, text
 
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models import Assignment, Queue, QueueArticle, QueueReviewer, User
-from annotator.queues import manage, progress, services
+from annotator.queues import manage, queries, services
 from tests.factories import make_article, make_assignment, make_outlet, make_queue, make_user
 
 
@@ -279,7 +280,7 @@ def test_add_articles_by_filter_selection_and_remove(app, client, login_as):
     client.post("/queues/add-selection", data={"article_ids": [str(other.id), str(mine[1].id)],
                                                "queue": str(queue.id)})
     assert set(_counts(queue)) == {mine[1].id, mine[2].id, other.id}
-    added, present = manage.add_articles(queue.id, article_filter=manage.ArticleFilter())
+    added, present = manage.add_articles(queue.id, article_filter=ArticleFilter())
     assert (added, present) == (1, 3)
     services.take_next(reviewer, queue.id)  # the oldest: mine[0]
     response = client.post(f"/queues/{queue.id}/remove",
@@ -304,7 +305,7 @@ def test_progress_page_shows_counts_reviewers_skips_and_stale_leases(app, client
     stale = services.take_next(ana, queue.id)
     stale.lease_expires_at = datetime(2001, 1, 1)
     db.session.commit()
-    p = progress.queue_progress(db.session.get(Queue, queue.id))
+    p = queries.queue_progress(db.session.get(Queue, queue.id))
     assert (p.complete, p.in_progress, p.untouched) == (0, 2, 1)
     assert p.submitted_slots == 1 and p.stale_count == 1 and p.on_track is False
     login_as(lead)
@@ -380,10 +381,10 @@ def test_pace_and_expected_completion(app):
         done.started_at = now - timedelta(days=1, minutes=30)
         done.submitted_at = now - timedelta(days=1)
     db.session.commit()
-    p = progress.queue_progress(queue, now=now)
+    p = queries.queue_progress(queue, now=now)
     assert p.pace_per_day == pytest.approx(2.0) and p.remaining_slots == 2
     assert p.expected_completion == date(2030, 6, 11) and p.on_track is True
     assert p.median_minutes == pytest.approx(30.0)
     assert p.as_dict()["reviewers"][0]["submitted"] == 2
     queue.due_date = date(2030, 6, 10)
-    assert progress.queue_progress(queue, now=now).on_track is False
+    assert queries.queue_progress(queue, now=now).on_track is False

@@ -15,10 +15,11 @@ import re
 
 import pytest
 
-from annotator.adjudication.decisions import reviewer_accuracy, settled_counts
-from annotator.agreement import reports
+from annotator.adjudication.queries import reviewer_accuracy, settled_counts
+from annotator.agreement import queries
 from annotator.agreement.services import recompute_all, refresh_article_stats
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models import Adjudication, Outlet
 from annotator.stats.sentences import SettledCounts
 from tests.exports_corpus import build
@@ -83,7 +84,7 @@ def test_a_reviewer_without_gold_gets_a_dash(app, client, login_as):
 
 
 def stored(flt) -> tuple[SettledCounts, dict[int, tuple[int, int]]]:
-    report = reports.overview(flt)
+    report = queries.overview(flt)
     return report.settled, {user.id: (r.gold_units, r.gold_agree) for user, r in report.reviewers}
 
 
@@ -109,10 +110,10 @@ def test_stored_figures_equal_the_scanned_definitions(corpus, rebuild):
         refresh_article_stats(wave2.id, corpus.a1.id)
         db.session.commit()
     other = db.session.scalar(db.select(Outlet.id).where(Outlet.name == "Other Times"))
-    for flt in (reports.ReportFilter(), reports.ReportFilter(queue_id=corpus.queue.id),
-                reports.ReportFilter(queue_id=wave2.id), reports.ReportFilter(outlet_id=other)):
+    for flt in (ArticleFilter(), ArticleFilter(queue_id=corpus.queue.id),
+                ArticleFilter(queue_id=wave2.id), ArticleFilter(outlet_id=other)):
         assert stored(flt) == scanned(flt), flt
-    settled, accuracy = stored(reports.ReportFilter())
+    settled, accuracy = stored(ArticleFilter())
     assert settled == SettledCounts(unanimous=4, majority=2, adjudicated=3, unresolved=3)
     # A1p1 is now gold C: cat right, ann and bob wrong; A3p0 gold F as before.
     assert accuracy[corpus.cat.id] == (6, 5)

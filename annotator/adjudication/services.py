@@ -9,10 +9,10 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from annotator.adjudication.decisions import reviewer_accuracy, settled_by_queue
+from annotator.adjudication.queries import reviewer_accuracy, settled_by_queue
 from annotator.database import begin_write
-from annotator.exports.naming import ExportFilter
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models import (
     Adjudication,
     Annotation,
@@ -101,7 +101,7 @@ class UnitCase:
 
 def queue_overview() -> list[tuple[Queue, SettledCounts]]:
     """Return every queue with labelled sentences and its settled counts."""
-    counts = settled_by_queue(ExportFilter())
+    counts = settled_by_queue(ArticleFilter())
     queues = db.session.scalars(select(Queue).where(Queue.id.in_(list(counts)))
                                 .order_by(Queue.name)).all()
     return [(q, counts[q.id]) for q in queues]
@@ -187,7 +187,7 @@ def disagreement_page(queue: Queue, show: str = "open", page: int = 1) -> Disagr
             Article.id.in_({r.article_id for r in rows}))).all())
         for row in rows:
             row.text, row.title = texts[row.unit_id], titles[row.article_id]
-    settled = settled_by_queue(ExportFilter(queue_id=queue.id)).get(queue.id, SettledCounts())
+    settled = settled_by_queue(ArticleFilter(queue_id=queue.id)).get(queue.id, SettledCounts())
     return DisagreementPage(queue, rows, len(everything), page, pages, show, settled)
 
 
@@ -294,7 +294,7 @@ def _save(queue_id: int, unit_id: int, user_id: int, label: str, rationale: str)
 
 def accuracy_table(queue_id: int) -> list[tuple[User, Accuracy]]:
     """Return each reviewer of the queue with their accuracy against gold, worst first."""
-    found = reviewer_accuracy(ExportFilter(queue_id=queue_id))
+    found = reviewer_accuracy(ArticleFilter(queue_id=queue_id))
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(found))))}
     rows = [(users[rid], acc) for rid, acc in found.items()]
     rows.sort(key=lambda r: (_low_first(r[1].accuracy), r[0].username))

@@ -17,6 +17,7 @@ from annotator.admin.forms import (
     UploadForm,
     UserForm,
 )
+from annotator.articles.queries import matching_articles
 from annotator.auth import services as accounts
 from annotator.extensions import db
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
@@ -161,7 +162,7 @@ def articles():
     chosen = filters.article_filter() if filters.validate() else None
     stmt = select(Article).options(selectinload(Article.outlet))
     if chosen is not None:
-        stmt = chosen.apply(stmt)
+        stmt = matching_articles(stmt, chosen)
     page = db.paginate(
         stmt.order_by(Article.published_at.desc().nulls_last(), Article.id.desc()),
         page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)

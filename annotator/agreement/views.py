@@ -6,8 +6,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from annotator.agreement import display, reports
-from annotator.agreement.forms import ReportFilterForm
+from annotator.agreement import display, queries
+from annotator.articles.forms import FilterForm
+from annotator.filters import ArticleFilter
 from annotator.security import require_role_for_blueprint
 from annotator.stats import charts
 from annotator.stats.coefficients import METHOD_NOTES
@@ -19,19 +20,11 @@ bp = Blueprint("agreement", __name__, url_prefix="/agreement")
 require_role_for_blueprint(bp, "lead")
 
 
-def _filters() -> tuple[ReportFilterForm, reports.ReportFilter]:
+def _filters() -> tuple[FilterForm, ArticleFilter]:
     """Bind the filter form to the query string; an invalid field filters nothing."""
-    form = ReportFilterForm(formdata=request.args)
-    form.set_choices(*reports.filter_choices())
+    form = FilterForm(formdata=request.args)
     form.validate()
-    ok = {name: not getattr(form, name).errors for name in ("queue", "outlet", "date_from",
-                                                            "date_to")}
-    return form, reports.ReportFilter(
-        queue_id=form.queue.data if ok["queue"] else None,
-        outlet_id=form.outlet.data if ok["outlet"] else None,
-        date_from=form.date_from.data if ok["date_from"] else None,
-        date_to=form.date_to.data if ok["date_to"] and ok["date_from"] else None,
-    )
+    return form, form.article_filter()
 
 
 def _notes() -> list[str]:
@@ -44,7 +37,7 @@ def _notes() -> list[str]:
 def overview():
     """Show pooled agreement of the filtered articles: outlets, articles, reviewers, labels."""
     form, filters = _filters()
-    report = reports.overview(filters, request.args.get("sort", "alpha"),
+    report = queries.overview(filters, request.args.get("sort", "alpha"),
                               request.args.get("dir", "asc"), request.args.get("page", 1, int))
     alpha_rows = [(name, f.alpha.value, f.interval.low, f.interval.high)
                   for name, f in report.outlets]
@@ -64,10 +57,10 @@ def overview():
 @bp.get("/articles/<int:article_id>")
 def article(article_id: int):
     """Show one article's sentence x reviewer grid in a queue, disagreements highlighted."""
-    detail = reports.article_detail(article_id, request.args.get("queue", type=int))
+    detail = queries.article_detail(article_id, request.args.get("queue", type=int))
     if detail is None:
         abort(404)
-    return render_template("agreement/article.html", detail=detail, labels=reports.LABELS,
+    return render_template("agreement/article.html", detail=detail, labels=queries.LABELS,
                            fmt=display)
 
 
@@ -75,8 +68,8 @@ def article(article_id: int):
 def reviewer(user_id: int):
     """Show one reviewer's agreement with each colleague over the filtered articles."""
     form, filters = _filters()
-    report = reports.reviewer_report(user_id, filters)
+    report = queries.reviewer_report(user_id, filters)
     if report is None:
         abort(404)
     return render_template("agreement/reviewer.html", form=form, filters=filters,
-                           report=report, labels=reports.LABELS, fmt=display)
+                           report=report, labels=queries.LABELS, fmt=display)

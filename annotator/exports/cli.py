@@ -11,9 +11,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import or_, select
 
-from annotator.exports import report, services
-from annotator.exports.naming import ExportFilter
+from annotator.articles.queries import named_filter
+from annotator.exports import downloads, report
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models import Outlet, Queue
 
 export_cli = AppGroup("export", help="Export labels, reliability data, gold labels, reports.")
@@ -51,19 +52,19 @@ def filter_options(command: Callable) -> Callable:
     return command
 
 
-def build_filter(queue, outlet, date_from, date_to) -> ExportFilter:
-    """Resolve the command-line filter options into an ExportFilter."""
-    return services.resolve_filter(
-        _lookup(Queue, queue, "queue"), _lookup(Outlet, outlet, "outlet"),
-        _day(date_from), _day(date_to),
-    )
+def build_filter(queue, outlet, date_from, date_to) -> ArticleFilter:
+    """Resolve the command-line filter options into an article filter with its names."""
+    return named_filter(ArticleFilter(
+        queue_id=_lookup(Queue, queue, "queue"), outlet_id=_lookup(Outlet, outlet, "outlet"),
+        date_from=_day(date_from), date_to=_day(date_to),
+    ))
 
 
 def _day(value) -> date | None:
     return value.date() if value else None
 
 
-def write(download: services.Download, output: str) -> None:
+def write(download: downloads.Download, output: str) -> None:
     """Write a download's blocks to stdout, a file, or a directory under its dated name."""
     if output == "-":
         out = sys.stdout.buffer
@@ -87,7 +88,7 @@ def write(download: services.Download, output: str) -> None:
 def annotations_command(fmt, queue, outlet, date_from, date_to, names, output):
     """Export every submitted label, one row per label."""
     flt = build_filter(queue, outlet, date_from, date_to)
-    write(services.annotations_export(flt, fmt, names), output)
+    write(downloads.annotations_export(flt, fmt, names), output)
 
 
 @export_cli.command("matrix")
@@ -95,7 +96,7 @@ def annotations_command(fmt, queue, outlet, date_from, date_to, names, output):
 def matrix_command(queue, outlet, date_from, date_to, names, output):
     """Export the sentence x reviewer reliability matrix (CSV)."""
     flt = build_filter(queue, outlet, date_from, date_to)
-    write(services.matrix_export(flt, names), output)
+    write(downloads.matrix_export(flt, names), output)
 
 
 @export_cli.command("gold")
@@ -103,7 +104,7 @@ def matrix_command(queue, outlet, date_from, date_to, names, output):
 def gold_command(queue, outlet, date_from, date_to, names, output):
     """Export one row per sentence with its gold label and how it was decided (CSV)."""
     flt = build_filter(queue, outlet, date_from, date_to)
-    write(services.gold_export(flt, names), output)
+    write(downloads.gold_export(flt, names), output)
 
 
 @export_cli.command("report")

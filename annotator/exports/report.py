@@ -1,9 +1,9 @@
 """The agreement report for a filter, as CSV tables, JSON, XLSX and a self-contained HTML file.
 
-Agreement figures come from the agreement reports (annotator.agreement.reports: stored
+Agreement figures come from the agreement reports (annotator.agreement.queries: stored
 per-article statistics, pooled); outlet reliability and source domains from one pass over the
 filter's labels (annotator.outlets); settled counts and accuracy against gold from SQL
-aggregates (annotator.adjudication.decisions). The article table streams from the stored
+aggregates (annotator.adjudication.queries). The article table streams from the stored
 per-article statistics in id order.
 """
 
@@ -19,21 +19,22 @@ import numpy as np
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from annotator.adjudication.decisions import reviewer_accuracy, settled_counts
-from annotator.agreement import reports
+from annotator.adjudication.queries import reviewer_accuracy, settled_counts
+from annotator.agreement import queries as agreement_queries
+from annotator.annotations import label_stream
 from annotator.config import VERSION
-from annotator.exports import queries
-from annotator.exports import report_rows as rr
-from annotator.exports.formats import CSV_READING_HINT, csv_stream, meta_rows, write_xlsx
-from annotator.exports.naming import ExportFilter, comment_block, export_filename, metadata
-from annotator.exports.rows import ReviewerNames
-from annotator.exports.services import MIMETYPES, Download, reviewer_names
+from annotator.exports import report_tables as rr
+from annotator.exports.downloads import MIMETYPES, Download, reviewer_names
+from annotator.exports.label_rows import ReviewerNames
+from annotator.exports.metadata import comment_block, export_filename, metadata
+from annotator.exports.writers import CSV_READING_HINT, csv_stream, meta_rows, write_xlsx
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models import Article, Outlet, Queue
 from annotator.models.agreement import ArticleStats
-from annotator.outlets import services as outlet_services
-from annotator.outlets.figures import DEFINITIONS as OUTLET_DEFINITIONS
-from annotator.outlets.figures import UNRESOLVED, DomainFigures, OutletFigures
+from annotator.outlets import queries as outlet_queries
+from annotator.outlets.tallies import DEFINITIONS as OUTLET_DEFINITIONS
+from annotator.outlets.tallies import UNRESOLVED, DomainFigures, OutletFigures
 from annotator.stats import charts
 from annotator.stats.coefficients import METHOD_NOTES
 from annotator.stats.intervals import EXACT_MAX
@@ -74,7 +75,7 @@ class Report:
     figures are computed, so the response has started long before a proxy would give up.
     """
 
-    def __init__(self, flt: ExportFilter, names: ReviewerNames, with_names: bool = False):
+    def __init__(self, flt: ArticleFilter, names: ReviewerNames, with_names: bool = False):
         self.flt = flt
         self.names = names
         self.made = utcnow()
@@ -84,10 +85,10 @@ class Report:
 
     @cached_property
     def _figures(self) -> tuple:
-        queries.begin_snapshot()
-        overview = reports.overview(outlet_services.report_filter(self.flt))
+        label_stream.begin_snapshot()
+        overview = agreement_queries.overview(self.flt)
         agreement = {f.key: f for _, f in overview.outlets}
-        tally = outlet_services.tally(self.flt)
+        tally = outlet_queries.tally(self.flt)
         outlets = sorted(((fig, agreement.get(oid)) for oid, fig in tally.outlets.items()),
                          key=lambda pair: pair[0].name.lower())
         accuracy = reviewer_accuracy(self.flt)
@@ -117,13 +118,12 @@ class Report:
         return self._figures[4]
 
 
-def article_rows(flt: ExportFilter) -> Iterator[list]:
+def article_rows(flt: ArticleFilter) -> Iterator[list]:
     """Yield the article table from the stored per-article statistics, in id order."""
-    rf = outlet_services.report_filter(flt)
     dtype = article_dtype(len(LABELS))
     last = 0
     while True:
-        query = rf.apply(
+        query = agreement_queries.restrict_stats(
             select(ArticleStats.id, Queue.name, Article.id, Article.title, Article.url,
                    Outlet.name, Article.published_at, ArticleStats.coders, ArticleStats.units,
                    ArticleStats.pairable_values, ArticleStats.alpha,
@@ -132,7 +132,7 @@ def article_rows(flt: ExportFilter) -> Iterator[list]:
             .join(Article, Article.id == ArticleStats.article_id)
             .join(Outlet, Outlet.id == Article.outlet_id)
             .join(Queue, Queue.id == ArticleStats.queue_id)
-            .where(ArticleStats.id > last)
+            .where(ArticleStats.id > last), flt,
         ).order_by(ArticleStats.id).limit(CHUNK)  # fmt: skip
         rows = db.session.execute(query).all()
         if not rows:
@@ -245,7 +245,7 @@ def html_chunks(report: Report) -> Iterator[str]:
     )
 
 
-def download(flt: ExportFilter, fmt: str, with_names: bool = False) -> Download:
+def download(flt: ArticleFilter, fmt: str, with_names: bool = False) -> Download:
     """Return the report as json, xlsx or html, or one table as csv-<table>."""
     report = Report(flt, reviewer_names(with_names), with_names)
     if fmt == "json":

@@ -4,29 +4,29 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 
-from annotator.exports import services
+from annotator.articles.queries import named_filter
+from annotator.exports import downloads
 from annotator.exports.forms import ExportFilterForm
-from annotator.exports.naming import ExportFilter
+from annotator.filters import ArticleFilter
 from annotator.security import require_role_for_blueprint
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 require_role_for_blueprint(bp, "lead")
 
 
-def _filter() -> tuple[ExportFilterForm, ExportFilter | None]:
+def _filter() -> tuple[ExportFilterForm, ArticleFilter | None]:
     """Bind the query string; return the form and its filter (None when it does not validate)."""
     form = ExportFilterForm(request.args)
     if not form.validate():
         return form, None
     try:
-        flt = services.resolve_filter(form.queue.data, form.outlet.data, form.date_from.data,
-                                      form.date_to.data)
+        flt = named_filter(form.article_filter())
     except LookupError as exc:
         abort(404, description=str(exc))
     return form, flt
 
 
-def _download_filter() -> tuple[ExportFilter, bool]:
+def _download_filter() -> tuple[ArticleFilter, bool]:
     form, flt = _filter()
     if flt is None:
         errors = "; ".join(e for errs in form.errors.values() for e in errs)
@@ -34,7 +34,7 @@ def _download_filter() -> tuple[ExportFilter, bool]:
     return flt, form.names.data
 
 
-def send(download: services.Download) -> Response:
+def send(download: downloads.Download) -> Response:
     """Stream a download as an attachment, block by block (chunked: no proxy waits for it)."""
     response = Response(stream_with_context(download.chunks), content_type=download.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
@@ -52,7 +52,7 @@ def index():
 
 def _annotations(fmt: str) -> Response:
     flt, names = _download_filter()
-    return send(services.annotations_export(flt, fmt, names))
+    return send(downloads.annotations_export(flt, fmt, names))
 
 
 def _report(fmt: str) -> Response:
@@ -86,14 +86,14 @@ def annotations_csv():
 def matrix():
     """Download the sentence x reviewer reliability matrix."""
     flt, names = _download_filter()
-    return send(services.matrix_export(flt, names))
+    return send(downloads.matrix_export(flt, names))
 
 
 @bp.route("/gold-labels.csv")
 def gold():
     """Download one row per sentence with its gold label and how it was decided."""
     flt, names = _download_filter()
-    return send(services.gold_export(flt, names))
+    return send(downloads.gold_export(flt, names))
 
 
 @bp.route("/agreement-report.html")

@@ -7,6 +7,7 @@ import json
 import click
 from flask.cli import AppGroup
 
+from annotator.filters import ArticleFilter
 from annotator.queues import manage
 from annotator.vocabulary import QUEUE_ORDERS, QUEUE_STATUSES
 
@@ -56,9 +57,9 @@ def create_command(name, overlap, reviewers, ordering, status, lease_minutes, du
 def add_articles_command(name, outlet, since, until, batch, everything) -> None:
     """Add articles to a queue by outlet, date range or import batch, or all of them."""
     queue = _queue_or_fail(name)
-    chosen = manage.ArticleFilter(outlet_name=outlet, since=since.date() if since else None,
-                                  until=until.date() if until else None, batch_id=batch)
-    if chosen.empty and not everything:
+    chosen = ArticleFilter(outlet_name=outlet, date_from=since.date() if since else None,
+                           date_to=until.date() if until else None, batch_id=batch)
+    if chosen.is_empty and not everything:
         raise click.UsageError("Give --outlet, --since, --until or --batch, or --all.")
     added, present = manage.add_articles(queue.id, article_filter=chosen)
     click.echo(f"Added {added} article(s) to {queue.name!r}; {present} were already in it.")
@@ -69,7 +70,7 @@ def add_articles_command(name, outlet, since, until, batch, everything) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 def status_command(name, as_json) -> None:
     """Show a queue's progress as a table (or JSON)."""
-    from annotator.queues.progress import queue_progress
+    from annotator.queues.queries import queue_progress
 
     queue = _queue_or_fail(name)
     data = queue_progress(queue, lists=False)

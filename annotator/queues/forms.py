@@ -27,9 +27,10 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models.articles import ImportBatch, Outlet
 from annotator.models.auth import User
-from annotator.queues.manage import ArticleFilter, QueueFields
+from annotator.queues.manage import QueueFields
 from annotator.queues.services import SKIP_REASON_LABELS
 from annotator.sanitize import clean_plain
 
@@ -125,8 +126,8 @@ class _ArticleFilterFields(FlaskForm):
 
     def article_filter(self) -> ArticleFilter:
         """Return the filter the form describes."""
-        return ArticleFilter(outlet_id=self.outlet.data or None, since=self.since.data,
-                             until=self.until.data, batch_id=self.batch.data or None,
+        return ArticleFilter(outlet_id=self.outlet.data or None, date_from=self.since.data,
+                             date_to=self.until.data, batch_id=self.batch.data or None,
                              queue_id=self.queue.data or None,
                              search=(self.q.data or "").strip() or None)
 
@@ -145,7 +146,7 @@ class AddByFilterForm(_ArticleFilterFields):
     submit = SubmitField("Add matching articles")
 
     def validate_everything(self, field):
-        if not field.data and self.article_filter().empty:
+        if not field.data and self.article_filter().is_empty:
             raise ValidationError("Choose at least one filter, or tick “every article”.")
 
 

@@ -9,10 +9,11 @@ from datetime import date
 from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from annotator.articles.filters import restrict_articles
+from annotator.articles.queries import matching_articles
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models.annotations import Annotation
-from annotator.models.articles import Article, Outlet
+from annotator.models.articles import Article
 from annotator.models.auth import User
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.queues.services import start_write
@@ -37,45 +38,6 @@ class QueueFields:
     ordering: str = "oldest"
     lease_minutes: int = 120
     due_date: date | None = None
-
-
-@dataclass
-class ArticleFilter:
-    """Which articles to pick: by outlet, publication date range, import batch, queue, text."""
-
-    outlet_id: int | None = None
-    outlet_name: str | None = None
-    since: date | None = None
-    until: date | None = None
-    batch_id: int | None = None
-    queue_id: int | None = None
-    search: str | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not any((self.outlet_id, self.outlet_name, self.since, self.until,
-                        self.batch_id, self.queue_id, self.search))
-
-    def apply(self, stmt):
-        """Return the select narrowed to the filter (stmt selects from Article)."""
-        stmt = restrict_articles(stmt, self.outlet_id, self.since, self.until)
-        if self.outlet_name:
-            stmt = stmt.where(Article.outlet_id.in_(
-                select(Outlet.id).where(func.lower(Outlet.name) == self.outlet_name.lower())))
-        if self.batch_id:
-            stmt = stmt.where(Article.import_batch_id == self.batch_id)
-        if self.queue_id:
-            stmt = stmt.where(Article.id.in_(
-                select(QueueArticle.article_id).where(QueueArticle.queue_id == self.queue_id)))
-        if self.search:
-            pattern = "%" + self.search.strip().lower().replace("\\", "\\\\") \
-                .replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(
-                func.lower(Article.title).like(pattern, escape="\\")
-                | Article.outlet_id.in_(
-                    select(Outlet.id).where(func.lower(Outlet.name).like(pattern, escape="\\")))
-            )
-        return stmt
 
 
 def _check_fields(fields: QueueFields, queue_id: int | None = None) -> None:
@@ -178,7 +140,7 @@ def add_articles(queue_id: int, article_ids: list[int] | None = None,
     if article_ids is not None:
         stmt = stmt.where(Article.id.in_(set(article_ids)))
     elif article_filter is not None:
-        stmt = article_filter.apply(stmt)
+        stmt = matching_articles(stmt, article_filter)
     else:
         raise QueueError("Say which articles to add.")
     start_write()

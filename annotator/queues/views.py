@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models.queues import Assignment, Queue, QueueArticle
-from annotator.queues import manage, progress, services
+from annotator.queues import manage, queries, services
 from annotator.queues.forms import (
     AddByFilterForm,
     ConfirmForm,
@@ -33,7 +34,7 @@ def _queue_or_404(queue_id: int) -> Queue:
 @role_required("lead")
 def index():
     """List every queue with its progress."""
-    return render_template("queues/index.html", rows=progress.all_queues())
+    return render_template("queues/index.html", rows=queries.all_queues())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -57,7 +58,7 @@ def new():
 def detail(queue_id: int):
     """Show a queue's progress: articles, reviewers, pace, leases and skips."""
     queue = _queue_or_404(queue_id)
-    return render_template("queues/detail.html", queue=queue, p=progress.queue_progress(queue),
+    return render_template("queues/detail.html", queue=queue, p=queries.queue_progress(queue),
                            confirm=ConfirmForm(), skip_labels=services.SKIP_REASON_LABELS)
 
 
@@ -101,7 +102,7 @@ def add_articles(queue_id: int):
     queue = _queue_or_404(queue_id)
     form = AddByFilterForm()
     if form.validate_on_submit():
-        chosen = manage.ArticleFilter() if form.everything.data else form.article_filter()
+        chosen = ArticleFilter() if form.everything.data else form.article_filter()
         added, present = manage.add_articles(queue_id, article_filter=chosen)
         flash(f"{added} article(s) added; {present} were already in the queue.", "success")
         return redirect(url_for("queues.detail", queue_id=queue_id))

@@ -8,10 +8,13 @@ follow it, and tests check that they agree. Pure: no Flask, no database.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+
+import numpy as np
 
 from annotator.vocabulary import LABELS
 
@@ -147,3 +150,44 @@ class Accuracy:
     @property
     def adjudicated_accuracy(self) -> float | None:
         return self.agree_adjudicated / self.adjudicated if self.adjudicated else None
+
+
+def stored_settled(rows: Iterable[tuple[int, int, int]]) -> SettledCounts:
+    """Sum stored (unanimous, majority, unresolved) counts: the labels alone, no adjudication.
+
+    The overview passes the columns it reads with the records, so the stats table is scanned
+    once per page.
+    """
+    totals = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64).reshape(-1, 3)
+    unanimous, majority, unresolved = (int(x) for x in totals.sum(axis=0))
+    return SettledCounts(unanimous=unanimous, majority=majority, unresolved=unresolved)
+
+
+def apply_adjudications(
+    settled: SettledCounts, rows: Iterable[tuple[int, int, str, int, str]],
+) -> tuple[SettledCounts, dict[int, tuple[int, int]]]:
+    """Move adjudicated sentences to "adjudicated"; return the counts and accuracy changes.
+
+    The changes map a reviewer to (gold sentences, agreeing labels) to add to their stored
+    majority-of-all figures: an adjudicated sentence's gold is the adjudicated label.
+    """
+    units: dict[tuple[int, int], list[tuple[int, str]]] = defaultdict(list)
+    gold: dict[tuple[int, int], str] = {}
+    for queue_id, unit_id, gold_label, reviewer_id, label in rows:
+        units[queue_id, unit_id].append((reviewer_id, label))
+        gold[queue_id, unit_id] = gold_label
+    counts = {"unanimous": settled.unanimous, "majority": settled.majority,
+              "unresolved": settled.unresolved}
+    change: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for key, given in units.items():
+        how, majority = decided([label for _, label in given])
+        counts[how] -= 1
+        for reviewer_id, label in given:
+            delta = change[reviewer_id]
+            if majority is not None:
+                delta[0] -= 1
+                delta[1] -= label == majority
+            delta[0] += 1
+            delta[1] += label == gold[key]
+    return (SettledCounts(adjudicated=settled.adjudicated + len(units), **counts),
+            {rid: (d[0], d[1]) for rid, d in change.items()})

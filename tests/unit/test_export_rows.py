@@ -11,16 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from annotator.exports.formats import (
-    CSV_READING_HINT,
-    csv_stream,
-    jsonl_stream,
-    matrix_csv_stream,
-    meta_rows,
-    write_xlsx,
-)
-from annotator.exports.naming import ExportFilter, comment_block, export_filename, metadata
-from annotator.exports.rows import (
+from annotator.exports.label_rows import (
     ANNOTATION_CSV_FIELDS,
     ANNOTATION_FIELDS,
     GOLD_FIELDS,
@@ -34,6 +25,16 @@ from annotator.exports.rows import (
     pseudonym_key,
     text_hash,
 )
+from annotator.exports.metadata import comment_block, export_filename, metadata
+from annotator.exports.writers import (
+    CSV_READING_HINT,
+    csv_stream,
+    jsonl_stream,
+    matrix_csv_stream,
+    meta_rows,
+    write_xlsx,
+)
+from annotator.filters import ArticleFilter
 from annotator.stats.coefficients import krippendorff_alpha
 from annotator.stats.sentences import Gold, Label, UnitLabels, decide, unit_agreement
 from annotator.vocabulary import LABELS
@@ -58,11 +59,11 @@ def unit(labels: list[tuple[int, str]], gold: Gold | None = None, text: str = "I
 # --- names and metadata ---------------------------------------------------------------------
 
 def test_filter_slug_and_file_name_carry_the_filter_and_date():
-    everything = ExportFilter()
+    everything = ArticleFilter()
     assert everything.slug() == "all"
     assert export_filename("annotations", everything, date(2024, 5, 1), "jsonl") == (
         "annotator-annotations_all_2024-05-01.jsonl")
-    flt = ExportFilter(queue_id=4, queue_name="Élection 2024: wave #2", outlet_id=9,
+    flt = ArticleFilter(queue_id=4, queue_name="Élection 2024: wave #2", outlet_id=9,
                        outlet_name="The Daily/Herald", date_from=date(2024, 1, 1))
     assert flt.slug() == "queue-election-2024-wave-2_outlet-the-daily-herald_2024-01-01-to-now"
     assert flt.describe() == (
@@ -70,7 +71,7 @@ def test_filter_slug_and_file_name_carry_the_filter_and_date():
 
 
 def test_metadata_and_comment_block_say_what_the_file_holds():
-    flt = ExportFilter(outlet_id=9, outlet_name="Herald", date_to=date(2024, 2, 29))
+    flt = ArticleFilter(outlet_id=9, outlet_name="Herald", date_to=date(2024, 2, 29))
     meta = metadata("gold-labels", flt, datetime(2024, 5, 1, 12, 0, 5), "0.1.0",
                     {"decided_by": "how\nit was decided"}, reviewers=3)
     assert meta["generated_at"] == "2024-05-01T12:00:05Z"
@@ -226,7 +227,7 @@ def test_xlsx_keeps_formula_like_text_as_text_and_drops_control_characters():
 # --- outlet and domain tallies --------------------------------------------------------------
 
 def test_tally_self_only_mixed_stances_and_unresolved():
-    from annotator.outlets.figures import DomainTally, Tally
+    from annotator.outlets.tallies import DomainTally, Tally
 
     a = unit([(1, "fact"), (2, "fact")])  # unanimous fact, outlet domain example.com
     a.labels[0].sources = [("https://example.com/1", "example.com", "supports")]
@@ -252,7 +253,7 @@ def test_tally_self_only_mixed_stances_and_unresolved():
 
 
 def test_encoded_json_lines_equal_the_records():
-    from annotator.exports.rows import annotation_json_lines
+    from annotator.exports.label_rows import annotation_json_lines
 
     u = unit([(5, "fact"), (6, "claim")], text='He said "no" — ünïcode\n')
     u.labels[1].sources = [("https://a.example/x", "a.example", "context")]

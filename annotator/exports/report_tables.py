@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from annotator.exports.naming import iso
-from annotator.outlets.figures import UNRESOLVED, DomainFigures, OutletFigures
+from annotator.exports.metadata import iso
+from annotator.outlets.tallies import UNRESOLVED, DomainFigures, OutletFigures
 from annotator.vocabulary import LABELS
 
 ARTICLE_FIELDS = (

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from sqlalchemy import Subquery, and_, case, func, select
 
-from annotator.exports.naming import ArticleFilter
-from annotator.exports.queries import filter_articles, submitted
+from annotator.annotations.label_stream import submitted
+from annotator.articles.queries import restrict_articles
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models import Adjudication, Annotation, Article, Assignment
 from annotator.stats.sentences import Accuracy, SettledCounts
 
@@ -27,7 +28,7 @@ def _per_label(flt: ArticleFilter) -> Subquery:
         .group_by(Assignment.queue_id, Annotation.unit_id, Assignment.article_id,
                   Annotation.label)
     )  # fmt: skip
-    return filter_articles(query, flt).subquery("per_label")
+    return restrict_articles(query, flt).subquery("per_label")
 
 
 def unit_decisions(flt: ArticleFilter) -> Subquery:

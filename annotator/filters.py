@@ -1,29 +1,35 @@
-"""What an export holds: its filter, file name and metadata block. Pure: no Flask, no database."""
+"""Which articles a page, report, export or queue covers: the one article filter. Pure.
+
+A queue, an outlet, an inclusive range of publication days, an import batch and, for the
+article lists, a search text. Reports and exports read the queue as "this queue's work";
+article lists as "articles in this queue". The filter says itself in words, as a file-name
+part, as metadata and as query-string arguments (and back); applying it to a query is
+annotator.articles.queries.restrict_articles.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import date
+from typing import Any
 
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 SLUG_MAX = 40
-
-
-class ArticleFilter(Protocol):
-    """Any filter with these four fields (ExportFilter, the agreement reports' ReportFilter)."""
-
-    queue_id: int | None
-    outlet_id: int | None
-    date_from: date | None
-    date_to: date | None
+# Query-string argument -> field, as every filter form and link names them.
+ARGS = {"queue": "queue_id", "outlet": "outlet_id", "date_from": "date_from",
+        "date_to": "date_to", "batch": "batch_id", "q": "search"}
 
 
 @dataclass(frozen=True)
-class ExportFilter:
-    """Which labels an export covers: a queue, an outlet, a publication date range, or all."""
+class ArticleFilter:
+    """Which articles: a queue, an outlet, a publication date range, an import batch, a text.
+
+    `queue_name` and `outlet_name` are for showing the filter; an `outlet_name` without an
+    `outlet_id` selects the outlet by name (the command line's --outlet).
+    """
 
     queue_id: int | None = None
     queue_name: str | None = None
@@ -31,11 +37,14 @@ class ExportFilter:
     outlet_name: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    batch_id: int | None = None
+    search: str | None = None
 
     @property
     def is_empty(self) -> bool:
         """Tell whether the filter selects everything."""
-        return not (self.queue_id or self.outlet_id or self.date_from or self.date_to)
+        return not (self.queue_id or self.outlet_id or self.outlet_name or self.date_from
+                    or self.date_to or self.batch_id or self.search)
 
     def describe(self) -> str:
         """Return the filter in words, for headers and page titles."""
@@ -77,54 +86,34 @@ class ExportFilter:
             "description": self.describe(),
         }
 
+    def args(self) -> dict[str, str]:
+        """Return the filter as query-string arguments (for links that keep it)."""
+        values = {arg: getattr(self, name) for arg, name in ARGS.items()}
+        return {arg: value.isoformat() if isinstance(value, date) else str(value)
+                for arg, value in values.items() if value}
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> ArticleFilter:
+        """Read the filter back from query-string arguments; ValueError names a bad one."""
+        fields: dict[str, Any] = {}
+        for arg, name in ARGS.items():
+            raw = (args.get(arg) or "").strip()
+            if not raw or raw == "0":
+                continue
+            try:
+                if name.endswith("_id"):
+                    fields[name] = int(raw)
+                elif name.startswith("date_"):
+                    fields[name] = date.fromisoformat(raw)
+                else:
+                    fields[name] = raw
+            except ValueError:
+                raise ValueError(f"{arg}: {raw!r} is not a valid value.") from None
+        return cls(**fields)
+
 
 def slugify(text: str) -> str:
     """Return text lower-cased with every run of other characters turned into one hyphen."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = _SLUG_JUNK.sub("-", ascii_text.lower()).strip("-")[:SLUG_MAX].strip("-")
     return slug or "x"
-
-
-def export_filename(kind: str, flt: ExportFilter, made: date, ext: str) -> str:
-    """Return e.g. annotator-annotations_queue-election_2024-05-01.jsonl."""
-    return f"annotator-{kind}_{flt.slug()}_{made.isoformat()}.{ext}"
-
-
-def metadata(kind: str, flt: ExportFilter, made: datetime, version: str,
-             definitions: dict[str, str], **extra: Any) -> dict[str, Any]:
-    """Return the block every export carries: what, which filter, when, which version, terms."""
-    meta: dict[str, Any] = {
-        "export": kind,
-        "filter": flt.as_dict(),
-        "generated_at": iso(made),
-        "app": "annotator",
-        "app_version": version,
-    }
-    meta.update(extra)
-    meta["definitions"] = definitions
-    return meta
-
-
-def comment_block(meta: dict[str, Any], reading_hint: str) -> str:
-    """Return the metadata as CSV comment lines ("# ..."), ending with a newline."""
-    lines = [f"annotator export: {meta['export']}", reading_hint]
-    for key, value in meta.items():
-        if key in ("export", "definitions"):
-            continue
-        if isinstance(value, dict):
-            value = value.get("description", value)
-        lines.append(f"{key}: {value}")
-    lines.append("definitions:")
-    for key, text in meta.get("definitions", {}).items():
-        for i, line in enumerate(str(text).splitlines() or [""]):
-            lines.append(f"  {key}: {line}" if i == 0 else f"    {line}")
-    return "".join(f"# {line}".rstrip() + "\n" for line in lines)
-
-
-def iso(moment: datetime | date | None) -> str | None:
-    """Return a stored naive-UTC time as ISO 8601 with a Z, a date as YYYY-MM-DD, or None."""
-    if moment is None:
-        return None
-    if isinstance(moment, datetime):
-        return moment.isoformat(timespec="seconds") + "Z"
-    return moment.isoformat()

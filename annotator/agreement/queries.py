@@ -5,17 +5,17 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import Select, func, select
 
-from annotator.agreement import gold
-from annotator.articles.filters import restrict_articles
+from annotator.articles.queries import restrict_articles
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models.agreement import ArticleStats
-from annotator.models.annotations import Annotation, SourceLink
+from annotator.models.annotations import Adjudication, Annotation, SourceLink
 from annotator.models.articles import Article, Outlet, Unit
 from annotator.models.auth import User
 from annotator.models.queues import Assignment, Queue
@@ -27,6 +27,7 @@ from annotator.stats.records import (
     pair_dtype,
     unpack,
 )
+from annotator.stats.sentences import apply_adjudications, stored_settled
 from annotator.stats.sufficient import PairAgreement
 from annotator.vocabulary import LABELS
 
@@ -46,26 +47,11 @@ SORTS = {
 }
 
 
-@dataclass(frozen=True)
-class ReportFilter:
-    """Which articles a report pools: a queue, an outlet, a publication date range."""
-
-    queue_id: int | None = None
-    outlet_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-    def apply(self, query: Select) -> Select:
-        """Restrict a query that selects from ArticleStats joined to Article."""
-        if self.queue_id:
-            query = query.where(ArticleStats.queue_id == self.queue_id)
-        return restrict_articles(query, self.outlet_id, self.date_from, self.date_to)
-
-    def args(self) -> dict[str, str]:
-        """Return the filter as query-string arguments (for links that keep it)."""
-        values = {"queue": self.queue_id, "outlet": self.outlet_id,
-                  "date_from": self.date_from, "date_to": self.date_to}
-        return {k: str(v) for k, v in values.items() if v}
+def restrict_stats(query: Select, filters: ArticleFilter) -> Select:
+    """Restrict a query that selects from ArticleStats joined to Article to the filter."""
+    if filters.queue_id:
+        query = query.where(ArticleStats.queue_id == filters.queue_id)
+    return restrict_articles(query, filters)
 
 
 @dataclass
@@ -115,7 +101,7 @@ def _stats_query(*columns) -> Select:
         Article, Article.id == ArticleStats.article_id)
 
 
-def _needs_article(filters: ReportFilter, sort: str) -> bool:
+def _needs_article(filters: ArticleFilter, sort: str) -> bool:
     """Tell whether a filter or sort reads the articles table."""
     return bool(filters.outlet_id or filters.date_from or filters.date_to) or sort in (
         "title", "outlet", "published")
@@ -134,12 +120,12 @@ def _fetch_raw(query: Select) -> list[tuple]:
         result.close()
 
 
-def overview(filters: ReportFilter, sort: str = "alpha", direction: str = "asc",
+def overview(filters: ArticleFilter, sort: str = "alpha", direction: str = "asc",
              page: int = 1) -> Overview:
     """Pool the filtered articles' stored statistics into the overview's figures."""
-    rows = _fetch_raw(filters.apply(_stats_query(
+    rows = _fetch_raw(restrict_stats(_stats_query(
         Article.outlet_id, ArticleStats.stats, ArticleStats.coder_records,
-        ArticleStats.unanimous, ArticleStats.majority, ArticleStats.unresolved)))
+        ArticleStats.unanimous, ArticleStats.majority, ArticleStats.unresolved), filters))
     articles, _ = unpack([r[1] for r in rows], article_dtype(Q))
     coders, coder_article = unpack([r[2] for r in rows], coder_dtype(Q))
     outlet_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -153,8 +139,8 @@ def overview(filters: ReportFilter, sort: str = "alpha", direction: str = "asc",
     users = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_([p.reviewer_id for p in people])))}
     people.sort(key=lambda p: (p.kappa.value is None, p.kappa.value or 0.0, p.reviewer_id))
-    settled, changes = gold.apply_adjudications(gold.stored_settled(r[3:6] for r in rows),
-                                                gold.adjudicated_labels(filters))
+    settled, changes = apply_adjudications(stored_settled(r[3:6] for r in rows),
+                                           adjudicated_labels(filters))
     for p in people:
         units, agree = changes.get(p.reviewer_id, (0, 0))
         p.gold_units, p.gold_agree = p.gold_units + units, p.gold_agree + agree
@@ -168,16 +154,16 @@ def overview(filters: ReportFilter, sort: str = "alpha", direction: str = "asc",
     )
 
 
-def article_page(filters: ReportFilter, sort: str, direction: str, page: int) -> ArticlePage:
+def article_page(filters: ArticleFilter, sort: str, direction: str, page: int) -> ArticlePage:
     """Return one page of the filtered articles in the asked order (undefined alpha last)."""
     sort = sort if sort in SORTS else "alpha"
     direction = "desc" if direction == "desc" else "asc"
     column = SORTS[sort]
     ordered = column.desc() if direction == "desc" else column.asc()
     if _needs_article(filters, sort):
-        ids_query = filters.apply(_stats_query(ArticleStats.id))
+        ids_query = restrict_stats(_stats_query(ArticleStats.id), filters)
     else:  # the stats table alone answers: no join to sort through
-        ids_query = filters.apply(select(ArticleStats.id))
+        ids_query = restrict_stats(select(ArticleStats.id), filters)
     total = db.session.scalar(
         ids_query.with_only_columns(func.count(), maintain_column_froms=True))
     pages = max(1, math.ceil(total / PER_PAGE))
@@ -212,13 +198,6 @@ def article_page(filters: ReportFilter, sort: str, direction: str, page: int) ->
     return ArticlePage(rows, total, page, pages, sort, direction)
 
 
-def filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Return the queues and outlets a lead can filter by, by name."""
-    queues = db.session.execute(select(Queue.id, Queue.name).order_by(Queue.name)).all()
-    outlets = db.session.execute(select(Outlet.id, Outlet.name).order_by(Outlet.name)).all()
-    return [tuple(q) for q in queues], [tuple(o) for o in outlets]
-
-
 @dataclass
 class ReviewerReport:
     """One reviewer's figures and their agreement with each colleague."""
@@ -228,16 +207,16 @@ class ReviewerReport:
     colleagues: list[tuple[User, PairAgreement]]
 
 
-def reviewer_report(user_id: int, filters: ReportFilter) -> ReviewerReport | None:
+def reviewer_report(user_id: int, filters: ArticleFilter) -> ReviewerReport | None:
     """Pool the filtered articles the reviewer submitted: their figures and pairwise kappas."""
     user = db.session.get(User, user_id)
     if user is None:
         return None
-    query = filters.apply(
+    query = restrict_stats(
         _stats_query(ArticleStats.stats, ArticleStats.coder_records, ArticleStats.pair_records)
         .join(Assignment, (Assignment.queue_id == ArticleStats.queue_id)
               & (Assignment.article_id == ArticleStats.article_id))
-        .where(Assignment.reviewer_id == user_id, Assignment.status == "submitted"))
+        .where(Assignment.reviewer_id == user_id, Assignment.status == "submitted"), filters)
     rows = db.session.execute(query).all()
     articles, _ = unpack([r.stats for r in rows], article_dtype(Q))
     coders, _ = unpack([r.coder_records for r in rows], coder_dtype(Q))
@@ -331,3 +310,42 @@ def article_detail(article_id: int, queue_id: int | None) -> ArticleDetail | Non
         Assignment.status == "active"))
     return ArticleDetail(article, queue, queues, [a.reviewer for a in assignments], rows,
                          stats, warnings, in_progress)
+
+
+# Settled sentences and accuracy against gold: the stored statistics count each sentence as
+# its labels alone decide it; an adjudication overrides that, so the reports read the labels
+# of the adjudicated sentences only and move them (annotator.stats.sentences does the sums).
+# tests/test_settled_gold.py checks this against annotator.adjudication.queries.
+_IN_CHUNK = 500  # adjudicated unit ids per label query
+
+
+def adjudicated_labels(filters) -> list[tuple[int, int, str, int, str]]:
+    """Return (queue, unit, gold label, reviewer, label) for every adjudicated labelled sentence.
+
+    Only the submitted labels the filter covers, the same as the stored statistics hold. The
+    adjudications come first, on their own: one join would let SQLite start from a scan of
+    every assignment; from the adjudicated units the unit index finds their labels.
+    """
+    query = select(Adjudication.queue_id, Adjudication.unit_id, Adjudication.gold_label)
+    if filters.queue_id:
+        query = query.where(Adjudication.queue_id == filters.queue_id)
+    gold = {(q, u): label for q, u, label in db.session.execute(query)}
+    units = sorted({u for _, u in gold})
+    found = []
+    for lo in range(0, len(units), _IN_CHUNK):
+        labels = (
+            select(Assignment.queue_id, Annotation.unit_id, Assignment.reviewer_id,
+                   Annotation.label)
+            .join(Assignment, Assignment.id == Annotation.assignment_id)
+            .join(ArticleStats, (ArticleStats.queue_id == Assignment.queue_id)
+                  & (ArticleStats.article_id == Assignment.article_id))
+            .join(Article, Article.id == Assignment.article_id)
+            .where(Annotation.unit_id.in_(units[lo : lo + _IN_CHUNK]),
+                   Assignment.status == "submitted")
+        )  # fmt: skip
+        # Through the stats rows: the articles (and queue) the report pools, nothing else.
+        rows = db.session.execute(restrict_stats(labels, filters))
+        for queue_id, unit_id, reviewer_id, label in rows:
+            if (queue_id, unit_id) in gold:
+                found.append((queue_id, unit_id, gold[queue_id, unit_id], reviewer_id, label))
+    return found

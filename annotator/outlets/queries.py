@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
-from annotator.agreement import reports
-from annotator.exports import queries
-from annotator.exports.naming import ExportFilter
+from annotator.agreement import queries as agreement_queries
+from annotator.annotations import label_stream
+from annotator.articles.queries import restrict_articles
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models import Article, Assignment, Outlet, Queue, SourceLink
 from annotator.models.agreement import ArticleStats
-from annotator.outlets.figures import DomainFigures, DomainTally, OutletFigures, Tally
+from annotator.outlets.tallies import DomainFigures, DomainTally, OutletFigures, Tally
 from annotator.pagination import PageNav
 from annotator.stats.rollup import GroupFigures
 
@@ -68,26 +69,22 @@ class DomainPage(PageNav):
     pages: int
 
 
-def report_filter(flt: ExportFilter) -> reports.ReportFilter:
-    """Return the agreement reports' filter for an export filter."""
-    return reports.ReportFilter(flt.queue_id, flt.outlet_id, flt.date_from, flt.date_to)
-
-
-def agreement_by_outlet(flt: ExportFilter) -> tuple[GroupFigures, dict[int, GroupFigures]]:
+def agreement_by_outlet(flt: ArticleFilter) -> tuple[GroupFigures, dict[int, GroupFigures]]:
     """Return the pooled agreement overall and per outlet id, from the stored statistics."""
-    overview = reports.overview(report_filter(flt))
+    overview = agreement_queries.overview(flt)
     return overview.overall, {figures.key: figures for _, figures in overview.outlets}
 
 
-def tally(flt: ExportFilter) -> Tally:
+def tally(flt: ArticleFilter) -> Tally:
     """Walk the filter's labelled sentences once: outlet figures and source domains."""
-    return Tally().add_all(queries.iter_units(flt, sources=True, gold=True, outlet_domains=True))
+    return Tally().add_all(
+        label_stream.iter_units(flt, sources=True, gold=True, outlet_domains=True))
 
 
-def outlet_list(flt: ExportFilter) -> list[OutletRow]:
+def outlet_list(flt: ArticleFilter) -> list[OutletRow]:
     """Return every outlet with labelled articles in the filter, with its agreement."""
-    labelled = (select(Assignment.article_id).where(queries.submitted(flt))).scalar_subquery()
-    query = queries.filter_articles(
+    labelled = (select(Assignment.article_id).where(label_stream.submitted(flt))).scalar_subquery()
+    query = restrict_articles(
         select(Article.outlet_id, func.count(), func.min(Article.published_at),
                func.max(Article.published_at))
         .where(Article.id.in_(labelled)).group_by(Article.outlet_id), flt)
@@ -98,10 +95,9 @@ def outlet_list(flt: ExportFilter) -> list[OutletRow]:
     return [OutletRow(o, *counts[o.id], agreement.get(o.id)) for o in outlets]
 
 
-def outlet_page(outlet: Outlet, flt: ExportFilter) -> OutletPage:
+def outlet_page(outlet: Outlet, flt: ArticleFilter) -> OutletPage:
     """Compute one outlet's reliability figures within the filter."""
-    mine = ExportFilter(flt.queue_id, flt.queue_name, outlet.id, outlet.name, flt.date_from,
-                        flt.date_to)
+    mine = replace(flt, outlet_id=outlet.id, outlet_name=outlet.name)
     found = tally(mine)
     figures = found.outlets.get(outlet.id) or OutletFigures(outlet.id, outlet.name,
                                                             outlet.domain)
@@ -111,29 +107,29 @@ def outlet_page(outlet: Outlet, flt: ExportFilter) -> OutletPage:
                       articles, total - len(articles))
 
 
-def outlet_articles(flt: ExportFilter, limit: int = ARTICLES_SHOWN) -> tuple[list, int]:
+def outlet_articles(flt: ArticleFilter, limit: int = ARTICLES_SHOWN) -> tuple[list, int]:
     """Return the filter's articles with stored statistics, lowest alpha first, and a count."""
-    base = report_filter(flt).apply(
+    base = agreement_queries.restrict_stats(
         select(ArticleStats.article_id, Article.title, Article.published_at,
                ArticleStats.queue_id, Queue.name, ArticleStats.coders, ArticleStats.units,
                ArticleStats.alpha)
         .select_from(ArticleStats)
         .join(Article, Article.id == ArticleStats.article_id)
-        .join(Queue, Queue.id == ArticleStats.queue_id))  # fmt: skip
+        .join(Queue, Queue.id == ArticleStats.queue_id), flt)  # fmt: skip
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     rows = db.session.execute(base.order_by(ArticleStats.alpha.is_(None), ArticleStats.alpha,
                                             ArticleStats.id).limit(limit)).all()
     return [OutletArticle(*row) for row in rows], total
 
 
-def domain_tally(flt: ExportFilter) -> DomainTally:
+def domain_tally(flt: ArticleFilter) -> DomainTally:
     """Tally every source domain cited in the filter's submitted work."""
-    query = queries.filter_articles(
+    query = restrict_articles(
         select(Assignment.queue_id, SourceLink.unit_id, Assignment.reviewer_id,
                SourceLink.domain, SourceLink.stance)
         .join(Assignment, Assignment.id == SourceLink.assignment_id)
         .join(Article, Article.id == Assignment.article_id)
-        .where(queries.submitted(flt))
+        .where(label_stream.submitted(flt))
         .order_by(Assignment.queue_id, SourceLink.unit_id), flt,
     ).execution_options(stream_results=True, yield_per=5000)  # a server-side cursor on PG
     found = DomainTally()
@@ -149,7 +145,7 @@ def domain_tally(flt: ExportFilter) -> DomainTally:
     return found
 
 
-def domain_page(flt: ExportFilter, page: int = 1) -> DomainPage:
+def domain_page(flt: ArticleFilter, page: int = 1) -> DomainPage:
     """Return one page of the source-domain table, most cited first."""
     ranked = domain_tally(flt).ranked()
     pages = max(1, math.ceil(len(ranked) / DOMAINS_PER_PAGE))

@@ -14,9 +14,9 @@ from sqlalchemy import DateTime, Select, String, exists, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from annotator.articles.filters import restrict_articles
-from annotator.exports.naming import ArticleFilter
+from annotator.articles.queries import restrict_articles
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
 from annotator.models import (
     Adjudication,
     Annotation,
@@ -93,18 +93,13 @@ def submitted(flt: ArticleFilter):
     return clause
 
 
-def filter_articles(query: Select, flt: ArticleFilter) -> Select:
-    """Restrict a query joined to articles to the filter's outlet and publication dates."""
-    return restrict_articles(query, flt.outlet_id, flt.date_from, flt.date_to)
-
-
 def article_chunks(flt: ArticleFilter, size: int = CHUNK_ARTICLES) -> Iterator[list[tuple]]:
     """Yield (id, url, outlet_id, published_at) of the filter's labelled articles, by id."""
     last = 0
     labelled = exists().where(Assignment.article_id == Article.id, submitted(flt))
     while True:
         query = select(Article.id, Article.url, Article.outlet_id, Article.published_at)
-        query = filter_articles(query.where(Article.id > last, labelled), flt)
+        query = restrict_articles(query.where(Article.id > last, labelled), flt)
         rows = db.session.connection().execute(query.order_by(Article.id).limit(size)).all()
         if not rows:
             return
@@ -116,7 +111,7 @@ def reviewer_ids(flt: ArticleFilter) -> list[int]:
     """Return the ids of every reviewer with a submitted label in the filter, ascending."""
     query = (select(Assignment.reviewer_id).distinct()
              .join(Article, Article.id == Assignment.article_id).where(submitted(flt)))
-    return sorted(db.session.scalars(filter_articles(query, flt)))
+    return sorted(db.session.scalars(restrict_articles(query, flt)))
 
 
 def usernames() -> dict[int, str]:

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
 
+from annotator.annotations import label_stream
 from annotator.config import VERSION
-from annotator.exports import queries
-from annotator.exports.formats import (
-    CSV_READING_HINT,
-    csv_stream,
-    jsonl_text_stream,
-    matrix_csv_stream,
-)
-from annotator.exports.naming import ExportFilter, comment_block, export_filename, metadata
-from annotator.exports.rows import (
+from annotator.exports.label_rows import (
     ANNOTATION_CSV_FIELDS,
     GOLD_FIELDS,
     PSEUDONYM_HEX,
@@ -30,8 +22,14 @@ from annotator.exports.rows import (
     matrix_row,
     pseudonym_key,
 )
-from annotator.extensions import db
-from annotator.models import Outlet, Queue
+from annotator.exports.metadata import comment_block, export_filename, metadata
+from annotator.exports.writers import (
+    CSV_READING_HINT,
+    csv_stream,
+    jsonl_text_stream,
+    matrix_csv_stream,
+)
+from annotator.filters import ArticleFilter
 from annotator.timeutil import utcnow
 from annotator.vocabulary import LABEL_CODES
 
@@ -92,38 +90,22 @@ class Download:
     chunks: Iterator[str] | Iterator[bytes]
 
 
-def resolve_filter(queue_id: int | None = None, outlet_id: int | None = None,
-                   date_from: date | None = None, date_to: date | None = None) -> ExportFilter:
-    """Return the filter with the queue and outlet names looked up; LookupError if unknown."""
-    queue_name = outlet_name = None
-    if queue_id:
-        queue_name = db.session.scalar(select(Queue.name).where(Queue.id == queue_id))
-        if queue_name is None:
-            raise LookupError("There is no such queue.")
-    if outlet_id:
-        outlet_name = db.session.scalar(select(Outlet.name).where(Outlet.id == outlet_id))
-        if outlet_name is None:
-            raise LookupError("There is no such outlet.")
-    return ExportFilter(queue_id or None, queue_name, outlet_id or None, outlet_name,
-                        date_from, date_to)
-
-
 def reviewer_names(with_names: bool = False) -> ReviewerNames:
     """Return the reviewer naming for an export: pseudonyms, or usernames when asked."""
     config = current_app.config
     secret = config.get("EXPORT_PSEUDONYM_KEY") or config["SECRET_KEY"]
-    return ReviewerNames(pseudonym_key(secret), queries.usernames() if with_names else None)
+    return ReviewerNames(pseudonym_key(secret), label_stream.usernames() if with_names else None)
 
 
-def _meta(kind: str, flt: ExportFilter, made: datetime, definitions: dict, **extra) -> dict:
+def _meta(kind: str, flt: ArticleFilter, made: datetime, definitions: dict, **extra) -> dict:
     return metadata(kind, flt, made, VERSION, definitions, **extra)
 
 
-def _name(kind: str, flt: ExportFilter, made: datetime, ext: str) -> str:
+def _name(kind: str, flt: ArticleFilter, made: datetime, ext: str) -> str:
     return export_filename(kind, flt, made.date(), ext)
 
 
-def annotations_export(flt: ExportFilter, fmt: str, with_names: bool = False) -> Download:
+def annotations_export(flt: ArticleFilter, fmt: str, with_names: bool = False) -> Download:
     """Stream every submitted label of the filter as JSON Lines or CSV, one row per label."""
     if fmt not in ("jsonl", "csv"):
         raise ValueError(f"annotations come as jsonl or csv, not {fmt!r}")
@@ -132,9 +114,9 @@ def annotations_export(flt: ExportFilter, fmt: str, with_names: bool = False) ->
                  reviewer_names="usernames" if with_names else "pseudonyms")
 
     def generate() -> Iterator[str]:
-        queries.begin_snapshot()
+        label_stream.begin_snapshot()
         names = reviewer_names(with_names)
-        units = queries.iter_units(flt, sources=True)
+        units = label_stream.iter_units(flt, sources=True)
         if fmt == "jsonl":
             lines = (line for unit in units for line in annotation_json_lines(unit, names))
             yield from jsonl_text_stream(meta, lines)
@@ -146,36 +128,36 @@ def annotations_export(flt: ExportFilter, fmt: str, with_names: bool = False) ->
     return Download(_name("annotations", flt, made, fmt), MIMETYPES[fmt], generate())
 
 
-def matrix_export(flt: ExportFilter, with_names: bool = False) -> Download:
+def matrix_export(flt: ArticleFilter, with_names: bool = False) -> Download:
     """Stream the sentence x reviewer reliability matrix (label codes, NA where missing)."""
     made = utcnow()
 
     def generate() -> Iterator[str]:
-        queries.begin_snapshot()
+        label_stream.begin_snapshot()
         names = reviewer_names(with_names)
-        ids = queries.reviewer_ids(flt)
+        ids = label_stream.reviewer_ids(flt)
         column_of = {rid: i for i, rid in enumerate(ids)}
         meta = _meta("reliability-matrix", flt, made, MATRIX_DEFINITIONS, reviewers=len(ids),
                      reviewer_names="usernames" if with_names else "pseudonyms")
         rows = (matrix_row(unit, column_of, len(ids))
-                for unit in queries.iter_units(flt, sources=False))
+                for unit in label_stream.iter_units(flt, sources=False))
         yield from matrix_csv_stream(matrix_header([names[i] for i in ids]), rows,
                                      comment_block(meta, CSV_READING_HINT))
 
     return Download(_name("reliability-matrix", flt, made, "csv"), MIMETYPES["csv"], generate())
 
 
-def gold_export(flt: ExportFilter, with_names: bool = False) -> Download:
+def gold_export(flt: ArticleFilter, with_names: bool = False) -> Download:
     """Stream one row per sentence with its gold label and how it was decided."""
     made = utcnow()
     meta = _meta("gold-labels", flt, made, GOLD_DEFINITIONS,
                  reviewer_names="usernames" if with_names else "pseudonyms")
 
     def generate() -> Iterator[str]:
-        queries.begin_snapshot()
+        label_stream.begin_snapshot()
         names = reviewer_names(with_names)
         rows = (gold_row(unit, names)
-                for unit in queries.iter_units(flt, sources=False, gold=True))
+                for unit in label_stream.iter_units(flt, sources=False, gold=True))
         yield from csv_stream(GOLD_FIELDS, rows, comment_block(meta, CSV_READING_HINT))
 
     return Download(_name("gold-labels", flt, made, "csv"), MIMETYPES["csv"], generate())

@@ -1,0 +1,78 @@
+"""Reads about articles: the article filter applied to a query, filter names, the article list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from annotator.extensions import db
+from annotator.filters import ArticleFilter
+from annotator.models.articles import Article, Outlet
+from annotator.models.queues import Queue, QueueArticle
+
+
+def restrict_articles(query: Select, flt: ArticleFilter) -> Select:
+    """Narrow a query joined to Article to the filter's outlet, days, import batch and text.
+
+    The queue is left to the caller: reports and exports read it as "this queue's work" on
+    their own table; article lists as membership (:func:`in_queue`).
+    """
+    if flt.outlet_id:
+        query = query.where(Article.outlet_id == flt.outlet_id)
+    elif flt.outlet_name:
+        query = query.where(Article.outlet_id.in_(
+            select(Outlet.id).where(func.lower(Outlet.name) == flt.outlet_name.lower())))
+    if flt.date_from:
+        query = query.where(Article.published_at >= datetime.combine(flt.date_from, time.min))
+    if flt.date_to:
+        # The whole last day counts: stop before midnight of the day after.
+        query = query.where(
+            Article.published_at < datetime.combine(flt.date_to + timedelta(days=1), time.min))
+    if flt.batch_id:
+        query = query.where(Article.import_batch_id == flt.batch_id)
+    if flt.search:
+        pattern = "%" + flt.search.strip().lower().replace("\\", "\\\\") \
+            .replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            func.lower(Article.title).like(pattern, escape="\\")
+            | Article.outlet_id.in_(
+                select(Outlet.id).where(func.lower(Outlet.name).like(pattern, escape="\\")))
+        )
+    return query
+
+
+def in_queue(flt: ArticleFilter) -> ColumnElement[bool]:
+    """Return the condition "the article is in the filter's queue" (true without a queue)."""
+    if not flt.queue_id:
+        return Article.id.is_not(None)
+    return Article.id.in_(
+        select(QueueArticle.article_id).where(QueueArticle.queue_id == flt.queue_id))
+
+
+def matching_articles(query: Select, flt: ArticleFilter) -> Select:
+    """Narrow a query that selects from Article to every field of the filter, queue included."""
+    query = restrict_articles(query, flt)
+    return query.where(in_queue(flt)) if flt.queue_id else query
+
+
+def named_filter(flt: ArticleFilter) -> ArticleFilter:
+    """Return the filter with its queue and outlet names looked up; LookupError if unknown."""
+    queue_name = outlet_name = None
+    if flt.queue_id:
+        queue_name = db.session.scalar(select(Queue.name).where(Queue.id == flt.queue_id))
+        if queue_name is None:
+            raise LookupError("There is no such queue.")
+    if flt.outlet_id:
+        outlet_name = db.session.scalar(select(Outlet.name).where(Outlet.id == flt.outlet_id))
+        if outlet_name is None:
+            raise LookupError("There is no such outlet.")
+    return replace(flt, queue_name=queue_name, outlet_name=outlet_name or flt.outlet_name)
+
+
+def filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Return the queues and outlets a lead can filter by, by name."""
+    queues = db.session.execute(select(Queue.id, Queue.name).order_by(Queue.name)).all()
+    outlets = db.session.execute(select(Outlet.id, Outlet.name).order_by(Outlet.name)).all()
+    return [tuple(q) for q in queues], [tuple(o) for o in outlets]
