@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from annotator.extensions import db
@@ -48,3 +48,12 @@ def begin_write() -> None:
     Call it before the first statement of the transaction.
     """
     db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def reachable() -> bool:
+    """Return whether the database answers a trivial query."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means unreachable
+        return False
+    return True

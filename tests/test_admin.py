@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from annotator.admin import services
+from annotator.admin import queries, services
 from annotator.extensions import db
 from annotator.models import Article, ImportBatch, Outlet, Unit, User
 from tests.factories import (
@@ -91,7 +91,7 @@ def test_outlets_rename_and_merge(app, client, login_as):
     moved = [make_article(outlet=dup) for _ in range(2)]
     html = client.get("/admin/outlets").get_data(as_text=True)
     assert "The Wire" in html and "wire.com" in html
-    assert [n for o, n in services.outlets_with_counts() if o.id == dup.id] == [2]
+    assert [n for o, n in queries.outlets_with_counts() if o.id == dup.id] == [2]
     response = client.post(f"/admin/outlets/{dup.id}/rename", data={"name": "Wire"},
                            follow_redirects=True)
     assert "exists already" in response.get_data(as_text=True)

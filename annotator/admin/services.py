@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from annotator.admin import queries
 from annotator.extensions import db
-from annotator.models.annotations import Adjudication, Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, Outlet, Unit
 from annotator.models.auth import User
-from annotator.models.queues import Assignment
 from annotator.queues.services import start_write
 from annotator.vocabulary import ROLES
 
@@ -22,20 +20,6 @@ class AdminError(ValueError):
 
 
 # --- users ----------------------------------------------------------------------------------
-
-
-@dataclass
-class UserRow:
-    user: User
-    assignments: int
-
-
-def list_users() -> list[UserRow]:
-    """Return every user with how many assignments they have had."""
-    counts = dict(db.session.execute(
-        select(Assignment.reviewer_id, func.count()).group_by(Assignment.reviewer_id)).all())
-    users = db.session.scalars(select(User).order_by(User.active.desc(), User.username)).all()
-    return [UserRow(u, counts.get(u.id, 0)) for u in users]
 
 
 def _other_active_admins(user_id: int) -> int:
@@ -76,13 +60,6 @@ def set_active(user_id: int, active: bool, acting: User) -> User:
 
 
 # --- outlets --------------------------------------------------------------------------------
-
-
-def outlets_with_counts() -> list[tuple[Outlet, int]]:
-    """Return every outlet with its number of articles, by name."""
-    count = (select(func.count()).where(Article.outlet_id == Outlet.id)
-             .correlate(Outlet).scalar_subquery())
-    return [tuple(row) for row in db.session.execute(select(Outlet, count).order_by(Outlet.name))]
 
 
 def rename_outlet(outlet_id: int, name: str) -> Outlet:
@@ -131,20 +108,13 @@ def merge_outlets(source_id: int, target_id: int) -> int:
 # --- fixing segmentation --------------------------------------------------------------------
 
 
-def is_annotated(article_id: int) -> bool:
-    """Return whether anyone has labelled, linked or adjudicated a unit of the article."""
-    units = select(Unit.id).where(Unit.article_id == article_id)
-    return any(db.session.scalar(select(exists().where(model.unit_id.in_(units))))
-               for model in (Annotation, AnnotationHistory, SourceLink, Adjudication))
-
-
 def _units_for_edit(article_id: int) -> tuple[Article, list[Unit]]:
     start_write()
     # FOR UPDATE on PostgreSQL: two admins fixing the same article take turns.
     article = db.session.get(Article, article_id, with_for_update=True)
     if article is None:
         raise AdminError("There is no such article.")
-    if is_annotated(article_id):
+    if queries.is_annotated(article_id):
         raise AdminError("Someone has annotated this article already: its sentences are fixed.")
     units = db.session.scalars(
         select(Unit).where(Unit.article_id == article_id).order_by(Unit.position)).all()

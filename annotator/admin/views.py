@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from annotator.admin import services
+from annotator.admin import queries, services
 from annotator.admin.forms import (
     ActionForm,
     OutletMergeForm,
@@ -17,13 +15,14 @@ from annotator.admin.forms import (
     UploadForm,
     UserForm,
 )
-from annotator.articles.queries import matching_articles
+from annotator.articles.queries import article_page, outlet_choices
 from annotator.auth import services as accounts
 from annotator.extensions import db
-from annotator.models.articles import Article, ImportBatch, Outlet, Unit
+from annotator.filters import ArticleFilter
+from annotator.models.articles import Article
 from annotator.models.auth import User
-from annotator.models.queues import Queue
 from annotator.queues.forms import ArticleFilterForm, SelectionForm, choices
+from annotator.queues.queries import queue_choices
 from annotator.security import require_role_for_blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -35,12 +34,7 @@ PER_PAGE = 50
 @bp.route("/")
 def index():
     """Show the admin overview with counts and links."""
-    def count(model):
-        return db.session.scalar(select(func.count()).select_from(model))
-
-    return render_template("admin/index.html", users=count(User), outlets=count(Outlet),
-                           articles=count(Article), queues=count(Queue),
-                           batches=count(ImportBatch))
+    return render_template("admin/index.html", **queries.counts())
 
 
 @bp.route("/users")
@@ -50,7 +44,7 @@ def users():
 
 
 def _users_page(form: UserForm, status: int = 200):
-    return render_template("admin/users.html", rows=services.list_users(), form=form,
+    return render_template("admin/users.html", rows=queries.list_users(), form=form,
                            role_form=RoleForm(), action=ActionForm()), status
 
 
@@ -121,7 +115,7 @@ def flash_result(action, success: str) -> None:
 @bp.route("/outlets")
 def outlets():
     """List outlets with their article counts; rename and merge them."""
-    rows = services.outlets_with_counts()
+    rows = queries.outlets_with_counts()
     merge = OutletMergeForm()
     merge.source.choices = merge.target.choices = choices(
         (o.id, f"{o.name} ({n})") for o, n in rows)
@@ -144,7 +138,7 @@ def rename_outlet(outlet_id: int):
 def merge_outlets():
     """Merge two outlets that are the same publisher."""
     form = OutletMergeForm()
-    ids = choices((o.id, o.name) for o in db.session.scalars(select(Outlet)))
+    ids = choices(outlet_choices())
     form.source.choices = form.target.choices = ids
     if form.validate_on_submit():
         flash_result(lambda: services.merge_outlets(form.source.data, form.target.data),
@@ -159,20 +153,10 @@ def merge_outlets():
 def articles():
     """List articles with search, filters and pagination; tick some to add to a queue."""
     filters = ArticleFilterForm(request.args)
-    chosen = filters.article_filter() if filters.validate() else None
-    stmt = select(Article).options(selectinload(Article.outlet))
-    if chosen is not None:
-        stmt = matching_articles(stmt, chosen)
-    page = db.paginate(
-        stmt.order_by(Article.published_at.desc().nulls_last(), Article.id.desc()),
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
-    ids = [a.id for a in page.items]
-    units = dict(db.session.execute(
-        select(Unit.article_id, func.count()).where(Unit.article_id.in_(ids))
-        .group_by(Unit.article_id)).all()) if ids else {}
+    chosen = filters.article_filter() if filters.validate() else ArticleFilter()
+    page, units = article_page(chosen, request.args.get("page", 1, type=int), PER_PAGE)
     selection = SelectionForm()
-    selection.queue.choices = choices(
-        (q.id, q.name) for q in db.session.scalars(select(Queue).order_by(Queue.name)))
+    selection.queue.choices = choices(queue_choices())
     args = {k: v for k, v in request.args.items() if k != "page" and v not in ("", "0")}
     return render_template("admin/articles.html", page=page, units=units, filters=filters,
                            selection=selection, args=args)
@@ -183,7 +167,7 @@ def article(article_id: int):
     """Show an article's units, with merge and split while nobody has annotated it."""
     item = db.get_or_404(Article, article_id, description="There is no such article.")
     return render_template("admin/article.html", article=item,
-                           fixable=not services.is_annotated(article_id),
+                           fixable=not queries.is_annotated(article_id),
                            action=ActionForm(), split=SplitForm())
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
-from annotator.models.articles import Article, Outlet
+from annotator.models.articles import Article, Outlet, Unit
 from annotator.models.queues import Queue, QueueArticle
 
 
@@ -76,3 +78,22 @@ def filter_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     queues = db.session.execute(select(Queue.id, Queue.name).order_by(Queue.name)).all()
     outlets = db.session.execute(select(Outlet.id, Outlet.name).order_by(Outlet.name)).all()
     return [tuple(q) for q in queues], [tuple(o) for o in outlets]
+
+
+def article_page(flt: ArticleFilter, page: int, per_page: int) -> tuple[Pagination, dict[int, int]]:
+    """Return one page of the filter's articles, newest first, and each one's unit count."""
+    found = db.paginate(
+        matching_articles(select(Article).options(selectinload(Article.outlet)), flt)
+        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc()),
+        page=page, per_page=per_page, error_out=False)
+    ids = [a.id for a in found.items]
+    units = dict(db.session.execute(
+        select(Unit.article_id, func.count()).where(Unit.article_id.in_(ids))
+        .group_by(Unit.article_id)).all()) if ids else {}
+    return found, units
+
+
+def outlet_choices() -> list[tuple[int, str]]:
+    """Return every outlet as (id, name), by name."""
+    return [tuple(o) for o in db.session.execute(select(Outlet.id, Outlet.name)
+                                                .order_by(Outlet.name))]

@@ -1,15 +1,15 @@
 """Article pages for leads and admins: the list and one article's units."""
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
 
+from annotator.articles.queries import article_page
 from annotator.extensions import db
-from annotator.models.articles import Article, Outlet, Unit
+from annotator.filters import ArticleFilter
+from annotator.models.articles import Article
 from annotator.security import require_role_for_blueprint
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 require_role_for_blueprint(bp, "lead")
-
 
 PER_PAGE = 50
 
@@ -17,15 +17,7 @@ PER_PAGE = 50
 @bp.route("/")
 def index():
     """List articles, newest first, with their outlet and unit count."""
-    page = db.paginate(
-        select(Article).join(Outlet).order_by(Article.published_at.desc().nulls_last(),
-                                             Article.id.desc()),
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
-    )
-    ids = [a.id for a in page.items]
-    counts = dict(db.session.execute(
-        select(Unit.article_id, func.count()).where(Unit.article_id.in_(ids))
-        .group_by(Unit.article_id)).all()) if ids else {}
+    page, counts = article_page(ArticleFilter(), request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("articles/index.html", page=page, counts=counts)
 
 

@@ -2,10 +2,9 @@
 
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
-from sqlalchemy import text
 
 from annotator.annotations.services import recent_submissions
-from annotator.extensions import db
+from annotator.database import reachable
 from annotator.queues.services import reviewer_queues
 
 bp = Blueprint("main", __name__)
@@ -23,8 +22,6 @@ def home():
 @bp.route("/health")
 def health():
     """Report whether the app can reach its database (public, for load balancers)."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means unhealthy
+    if not reachable():
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok")

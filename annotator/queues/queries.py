@@ -6,7 +6,9 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.models.auth import User
@@ -205,3 +207,26 @@ def all_queues() -> list[tuple[Queue, QueueProgress]]:
     order = case((Queue.status == "open", 0), (Queue.status == "paused", 1), else_=2)
     queues = db.session.scalars(select(Queue).order_by(order, Queue.name)).all()
     return [(q, queue_progress(q, reviewers=False, lists=False)) for q in queues]
+
+
+def queue_choices() -> list[tuple[int, str]]:
+    """Return every queue as (id, name), by name."""
+    return [tuple(q) for q in db.session.execute(select(Queue.id, Queue.name)
+                                                .order_by(Queue.name))]
+
+
+def queue_articles(queue_id: int, page: int, per_page: int) -> Pagination:
+    """Return one page of a queue's articles with their counters, in hand-out date order."""
+    return db.paginate(
+        select(QueueArticle).options(selectinload(QueueArticle.article))
+        .where(QueueArticle.queue_id == queue_id)
+        .order_by(QueueArticle.sort_date, QueueArticle.article_id),
+        page=page, per_page=per_page, error_out=False)
+
+
+def own_assignments(user_id: int, limit: int = 500) -> list[Assignment]:
+    """Return a reviewer's assignments in every queue, latest first, with article and queue."""
+    return list(db.session.scalars(
+        select(Assignment).options(selectinload(Assignment.article), selectinload(Assignment.queue))
+        .where(Assignment.reviewer_id == user_id)
+        .order_by(Assignment.updated_at.desc()).limit(limit)))

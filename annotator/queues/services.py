@@ -383,12 +383,3 @@ def revoke(assignment_id: int) -> Assignment:
         db.session.rollback()
         raise
     return db.session.get(Assignment, assignment_id)
-
-
-def can_take(user, queue: Queue) -> bool:
-    """Return whether the user is in the queue's pool."""
-    return db.session.scalar(
-        select(QueueReviewer.id).where(QueueReviewer.queue_id == queue.id,
-                                       QueueReviewer.user_id == user.id)
-    ) is not None
-

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
-from annotator.models.queues import Assignment, Queue, QueueArticle
+from annotator.models.queues import Assignment, Queue
 from annotator.queues import manage, queries, services
 from annotator.queues.forms import (
     AddByFilterForm,
@@ -87,11 +85,7 @@ def edit(queue_id: int):
 def articles(queue_id: int):
     """List a queue's articles with their counters."""
     queue = _queue_or_404(queue_id)
-    page = db.paginate(
-        select(QueueArticle).options(selectinload(QueueArticle.article))
-        .where(QueueArticle.queue_id == queue_id)
-        .order_by(QueueArticle.sort_date, QueueArticle.article_id),
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = queries.queue_articles(queue_id, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("queues/articles.html", queue=queue, page=page, form=SelectionForm())
 
 
@@ -177,24 +171,14 @@ def skip(assignment_id: int):
         else:
             flash("Article skipped. You will not get it again in this queue.", "success")
             return redirect(url_for("main.home"))
-    back_url = (url_for("annotations.annotate", assignment_id=assignment_id)
-                if _has_workspace() else url_for("main.home"))
+    back_url = url_for("annotations.annotate", assignment_id=assignment_id)
     return (render_template("queues/skip.html", assignment=assignment, form=form,
                             back_url=back_url),
             400 if form.errors or form.form_errors else 200)
 
 
-def _has_workspace() -> bool:
-    """Return whether the reviewer workspace (annotations.annotate) is installed."""
-    return "annotations.annotate" in current_app.view_functions
-
-
 @bp.route("/mine")
 def mine():
     """List the user's own assignments in every queue, including ones they have left."""
-    rows = db.session.scalars(
-        select(Assignment).options(selectinload(Assignment.article), selectinload(Assignment.queue))
-        .where(Assignment.reviewer_id == current_user.id)
-        .order_by(Assignment.updated_at.desc()).limit(500)).all()
-    return render_template("queues/mine.html", rows=rows, can_open=_has_workspace(),
+    return render_template("queues/mine.html", rows=queries.own_assignments(current_user.id),
                            skip_labels=services.SKIP_REASON_LABELS)
