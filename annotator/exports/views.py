@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 
 from annotator.articles.queries import named_filter
 from annotator.exports import downloads
+from annotator.exports import report as report_exports
 from annotator.exports.forms import ExportFilterForm
 from annotator.filters import ArticleFilter
 from annotator.security import require_role_for_blueprint
@@ -56,10 +57,6 @@ def _annotations(fmt: str) -> Response:
 
 
 def _report(fmt: str) -> Response:
-    # Imported here: the report reads adjudication and outlet figures, and those packages
-    # import the exports' filter and label stream, so a module-level import would be circular.
-    from annotator.exports import report as report_exports
-
     flt, names = _download_filter()
     response = send(report_exports.download(flt, fmt, names))
     if fmt == "html":

@@ -30,6 +30,7 @@ from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models.articles import ImportBatch, Outlet
 from annotator.models.auth import User
+from annotator.models.queues import Queue
 from annotator.queues.manage import QueueFields
 from annotator.queues.services import SKIP_REASON_LABELS
 from annotator.sanitize import clean_plain
@@ -110,8 +111,6 @@ class _ArticleFilterFields(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from annotator.models.queues import Queue
-
         self.outlet.choices = choices([(0, "Any outlet")] + [
             (o.id, o.name) for o in db.session.scalars(select(Outlet).order_by(Outlet.name))])
         self.batch.choices = choices([(0, "Any import")] + [
