@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from annotator.articles import services
 from annotator.extensions import db
 from annotator.models.articles import Article
 from annotator.urls import normalise_url
@@ -22,8 +23,6 @@ from annotator.urls import normalise_url
 @with_appcontext
 def import_articles_command(paths, outlet, url, fmt) -> None:
     """Import articles from files or directories; each file is one transaction."""
-    from annotator.articles import services
-
     if url:
         try:
             url = normalise_url(url)
@@ -64,8 +63,6 @@ def import_articles_command(paths, outlet, url, fmt) -> None:
 @with_appcontext
 def export_sentences_command(article_ids, fmt, output) -> None:
     """Write one JSON object per article with its sentence units."""
-    from annotator.articles import services
-
     if article_ids:
         found = set(db.session.scalars(select(Article.id).where(Article.id.in_(article_ids))))
         missing = sorted(set(article_ids) - found)

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from annotator.filters import ArticleFilter
 from annotator.queues import manage
+from annotator.queues.queries import queue_progress
 from annotator.vocabulary import QUEUE_ORDERS, QUEUE_STATUSES
 
 queue_cli = AppGroup("queue", help="Create queues, add articles, show progress.")
@@ -70,8 +71,6 @@ def add_articles_command(name, outlet, since, until, batch, everything) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 def status_command(name, as_json) -> None:
     """Show a queue's progress as a table (or JSON)."""
-    from annotator.queues.queries import queue_progress
-
     queue = _queue_or_fail(name)
     data = queue_progress(queue, lists=False)
     summary = data.as_dict()
