@@ -2,6 +2,8 @@
 
 from flask import url_for
 
+from annotator.vocabulary import ROLES
+
 # (label, endpoint, roles that see it)
 NAV = [
     ("Queues", "queues.index", ("lead", "admin")),
@@ -12,7 +14,7 @@ NAV = [
     ("Articles", "articles.index", ("lead", "admin")),
     ("Admin", "admin.index", ("admin",)),
     ("My work", "queues.mine", ("reviewer",)),
-    ("Guidelines", "annotations.guidelines", ("reviewer", "lead", "admin")),
+    ("Guidelines", "annotations.guidelines", ROLES),
 ]
 
 

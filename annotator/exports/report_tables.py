@@ -11,7 +11,7 @@ from typing import Any
 
 from annotator.exports.metadata import iso
 from annotator.outlets.tallies import UNRESOLVED, DomainFigures, OutletFigures
-from annotator.vocabulary import LABELS
+from annotator.vocabulary import LABELS, STANCES
 
 ARTICLE_FIELDS = (
     "queue", "article_id", "title", "url", "outlet", "published_at", "reviewers", "sentences",
@@ -30,7 +30,7 @@ REVIEWER_FIELDS = (
     "gold_sentences", "accuracy", "adjudicated_sentences", "adjudicated_accuracy", "warnings",
 )  # fmt: skip
 DOMAIN_FIELDS = (
-    "domain", "citations", "sentences", "supports", "contradicts", "context",
+    "domain", "citations", "sentences", *STANCES,
     "shared_sentences", "reviewer_pairs", "stance_agreement",
 )  # fmt: skip
 
