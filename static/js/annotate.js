@@ -3,12 +3,16 @@
 (function () {
   "use strict";
 
-  const KEYS = { 1: "fact", 2: "claim", 3: "opinion", 4: "prediction",
-                 f: "fact", c: "claim", o: "opinion", p: "prediction" };
   const RETRY_MS = [1000, 2000, 5000, 10000, 20000, 30000];
 
   const form = document.getElementById("ws-form");
   if (!form) { return; }
+  // The labels come from the page (annotator.vocabulary): keys 1-4 and each label's initial.
+  const KEYS = {};
+  form.dataset.labels.split(" ").forEach(function (label, i) {
+    KEYS[i + 1] = label;
+    KEYS[label.charAt(0)] = label;
+  });
   const editable = !form.querySelector("fieldset").disabled;
   const csrf = form.elements.namedItem("csrf_token").value;
   const units = Array.from(form.querySelectorAll(".ws-units > li"));
