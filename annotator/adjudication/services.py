@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from annotator.adjudication.queries import reviewer_accuracy, settled_by_queue
 from annotator.database import begin_write
+from annotator.errors import AdjudicationError
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models import (
@@ -34,15 +35,6 @@ from annotator.vocabulary import LABELS
 PER_PAGE = 50
 SHOWS = ("open", "unresolved", "adjudicated", "all")
 RATIONALE_MAX = 2000
-
-
-class AdjudicationError(Exception):
-    """A refused adjudication, with the HTTP status and the reason to show."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 @dataclass

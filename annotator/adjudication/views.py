@@ -7,21 +7,12 @@ from flask_login import current_user
 
 from annotator.adjudication import services
 from annotator.adjudication.forms import AdjudicationForm
-from annotator.adjudication.services import AdjudicationError
 from annotator.extensions import db
 from annotator.models import Queue
 from annotator.security import require_role_for_blueprint
 
 bp = Blueprint("adjudication", __name__, url_prefix="/adjudication")
 require_role_for_blueprint(bp, "lead")
-
-
-@bp.errorhandler(AdjudicationError)
-def _refused(error: AdjudicationError):
-    """Show a refused adjudication's reason on the error page."""
-    names = {400: "Bad Request", 403: "Forbidden", 404: "Not Found"}
-    return render_template("errors/error.html", code=error.status,
-                           name=names.get(error.status, "Error"), reason=error.reason), error.status
 
 
 @bp.route("/")

@@ -8,16 +8,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from annotator.admin import queries
+from annotator.errors import AdminError
 from annotator.extensions import db
 from annotator.models.articles import Article, Outlet, Unit
 from annotator.models.auth import User
 from annotator.queues.services import start_write
 from annotator.vocabulary import ROLES
-
-
-class AdminError(ValueError):
-    """A user-facing reason an admin operation was refused."""
-
 
 # --- users ----------------------------------------------------------------------------------
 

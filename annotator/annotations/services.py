@@ -15,6 +15,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 # this package, so the name may not exist yet while the two modules import each other.
 from annotator.agreement import services as agreement_services
 from annotator.database import begin_write
+from annotator.errors import WorkspaceError
 from annotator.extensions import db
 from annotator.models.annotations import Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, Unit
@@ -36,15 +37,6 @@ NOT_ACTIVE_REASONS = {
     "revoked": "An admin took this article back; your labels are kept but read-only.",
     "skipped": "You skipped this article; it is read-only.",
 }
-
-
-class WorkspaceError(Exception):
-    """A refused workspace action: an HTTP status and a reason that is safe to show."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 @dataclass
@@ -260,9 +252,6 @@ def submit_assignment(assignment_id: int, user: User) -> Assignment:
         queue_services.mark_submitted(assignment)
         agreement_services.refresh_article_stats(assignment.queue_id, assignment.article_id)
         db.session.commit()
-    except queue_services.AssignmentStateError as exc:
-        db.session.rollback()
-        raise WorkspaceError(409, str(exc)) from exc
     except Exception:
         db.session.rollback()
         raise
@@ -284,9 +273,6 @@ def reopen_assignment(assignment_id: int, user: User) -> Assignment:
         queue_services.reopen(assignment, user)
         agreement_services.refresh_article_stats(assignment.queue_id, assignment.article_id)
         db.session.commit()
-    except queue_services.AssignmentStateError as exc:
-        db.session.rollback()
-        raise WorkspaceError(409, str(exc)) from exc
     except Exception:
         db.session.rollback()
         raise

@@ -7,23 +7,12 @@ from flask_login import current_user
 
 from annotator.annotations import services
 from annotator.annotations.forms import SourceForm, parse_label_button, parse_label_payload
-from annotator.annotations.services import NOT_ACTIVE_REASONS, WorkspaceError
+from annotator.annotations.services import NOT_ACTIVE_REASONS
+from annotator.errors import WorkspaceError
 from annotator.queues import services as queue_services
-from annotator.security import wants_json
 from annotator.vocabulary import LABELS
 
 bp = Blueprint("annotations", __name__, url_prefix="/annotations")
-
-
-@bp.errorhandler(WorkspaceError)
-def _workspace_error(error: WorkspaceError):
-    """Answer a refused action with its reason, as JSON or as the error page."""
-    names = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}
-    name = names.get(error.status, "Error")
-    if wants_json():
-        return jsonify(error=name, reason=error.reason, status=error.status), error.status
-    return render_template("errors/error.html", code=error.status, name=name,
-                           reason=error.reason), error.status
 
 
 def _unit_url(assignment_id: int, unit_id: int | None) -> str:
@@ -128,10 +117,7 @@ def remove_source(assignment_id: int, source_id: int):
 @bp.route("/queues/<int:queue_id>/next", methods=["POST"])
 def start(queue_id: int):
     """Resume the reviewer's article in a queue, or hand them the next one."""
-    try:
-        assignment = queue_services.take_next(current_user, queue_id)
-    except queue_services.NotInPool as exc:
-        raise WorkspaceError(403, str(exc)) from exc
+    assignment = queue_services.take_next(current_user, queue_id)
     if assignment is None:
         flash("Nothing left for you in this queue right now: every article has its reviewers "
               "or you have already had it. Thank you!", "info")

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from annotator.errors import AccountError
 from annotator.extensions import db
 from annotator.models.auth import LoginThrottle, User
 from annotator.timeutil import utcnow
@@ -21,10 +22,6 @@ from annotator.vocabulary import ROLES
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # Compared against when the username is unknown, so both paths cost the same.
 _DUMMY_HASH = None
-
-
-class AccountError(ValueError):
-    """A user-facing reason an account operation was refused."""
 
 
 @dataclass

@@ -10,6 +10,7 @@ from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from annotator.articles.queries import matching_articles
+from annotator.errors import QueueError
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models.annotations import Annotation
@@ -21,10 +22,6 @@ from annotator.timeutil import utcnow
 from annotator.vocabulary import QUEUE_ORDERS, QUEUE_STATUSES
 
 INSERT_CHUNK = 2000
-
-
-class QueueError(ValueError):
-    """A user-facing reason a queue change was refused."""
 
 
 @dataclass

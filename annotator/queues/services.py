@@ -25,6 +25,7 @@ from sqlalchemy import DateTime, bindparam, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from annotator.database import begin_write
+from annotator.errors import AssignmentStateError, NotInPool
 from annotator.extensions import db
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.sqltime import plus_minutes
@@ -39,14 +40,6 @@ SKIP_REASON_LABELS = {
     "not_english": "Not in English",
     "other": "Other",
 }
-
-
-class NotInPool(PermissionError):
-    """The user is not in the queue's reviewer pool (or the queue does not exist)."""
-
-
-class AssignmentStateError(ValueError):
-    """The assignment is not in a state that allows the change (e.g. no longer active)."""
 
 
 class _Contention(Exception):
