@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
@@ -48,6 +51,27 @@ def begin_write() -> None:
     Call it before the first statement of the transaction.
     """
     db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run the block as one write transaction: commit at its end, roll back on any exception.
+
+    Ends the read the request already did (loading the user, say: committed, there is
+    nothing to lose), begins the write (begin_write), commits when the block finishes and
+    rolls back and re-raises whatever it raised, BaseException included. The block does not
+    commit itself. That first commit expires what the session loaded: read what the write
+    needs of it (the user's id, say) before the block, or it is loaded again.
+    """
+    try:
+        if db.session().in_transaction():
+            db.session.commit()
+        begin_write()
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def reachable() -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.adjudication.queries import reviewer_accuracy, settled_by_queue
-from annotator.database import begin_write
+from annotator.database import write_transaction
 from annotator.errors import AdjudicationError
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
@@ -246,17 +246,15 @@ def adjudicate(queue_id: int, unit_id: int, user, label: str, rationale: str) ->
         try:
             return _save(queue_id, unit_id, user.id, label, rationale)
         except IntegrityError:
-            # Another lead inserted the same (queue, sentence) first (PostgreSQL): update it.
-            db.session.rollback()
+            # Another lead inserted the same (queue, sentence) first (PostgreSQL), rolled
+            # back: update theirs.
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
 def _save(queue_id: int, unit_id: int, user_id: int, label: str, rationale: str) -> Adjudication:
-    db.session.rollback()  # end the request's read so the write starts its own transaction
-    begin_write()
-    try:
+    with write_transaction():
         labelled = db.session.scalar(
             select(func.count()).select_from(Assignment)
             .join(Annotation, Annotation.assignment_id == Assignment.id)
@@ -272,15 +270,6 @@ def _save(queue_id: int, unit_id: int, user_id: int, label: str, rationale: str)
             db.session.add(row)
         row.gold_label, row.rationale, row.adjudicator_id = label, rationale, user_id
         row.updated_at = utcnow()
-        db.session.commit()
-    except AdjudicationError:
-        db.session.rollback()
-        raise
-    except IntegrityError:
-        raise
-    except Exception:
-        db.session.rollback()
-        raise
     return row
 
 

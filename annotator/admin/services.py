@@ -8,11 +8,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from annotator.admin import queries
+from annotator.articles.services import import_sources
+from annotator.database import write_transaction
 from annotator.errors import AdminError
 from annotator.extensions import db
 from annotator.models.articles import Article, Outlet, Unit
 from annotator.models.auth import User
-from annotator.queues.services import start_write
 from annotator.vocabulary import ROLES
 
 # --- users ----------------------------------------------------------------------------------
@@ -27,31 +28,33 @@ def set_role(user_id: int, role: str, acting: User) -> User:
     """Change a user's role; the last active admin keeps theirs."""
     if role not in ROLES:
         raise AdminError(f"Unknown role {role!r}.")
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise AdminError("There is no such user.")
-    if user.role == "admin" and role != "admin" and not _other_active_admins(user.id):
-        raise AdminError("This is the last active admin; make someone else admin first.")
-    if user.id == acting.id and role != "admin":
-        raise AdminError("You cannot take the admin role from yourself.")
-    user.role = role
-    db.session.commit()
+    acting_id = acting.id
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise AdminError("There is no such user.")
+        if user.role == "admin" and role != "admin" and not _other_active_admins(user.id):
+            raise AdminError("This is the last active admin; make someone else admin first.")
+        if user.id == acting_id and role != "admin":
+            raise AdminError("You cannot take the admin role from yourself.")
+        user.role = role
     return user
 
 
 def set_active(user_id: int, active: bool, acting: User) -> User:
     """Deactivate (logging out every session) or reactivate a user; nobody is deleted."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise AdminError("There is no such user.")
-    if not active and user.id == acting.id:
-        raise AdminError("You cannot deactivate yourself.")
-    if not active and user.role == "admin" and not _other_active_admins(user.id):
-        raise AdminError("This is the last active admin.")
-    user.active = active
-    if not active:
-        user.session_token = secrets.token_hex(16)
-    db.session.commit()
+    acting_id = acting.id
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise AdminError("There is no such user.")
+        if not active and user.id == acting_id:
+            raise AdminError("You cannot deactivate yourself.")
+        if not active and user.role == "admin" and not _other_active_admins(user.id):
+            raise AdminError("This is the last active admin.")
+        user.active = active
+        if not active:
+            user.session_token = secrets.token_hex(16)
     return user
 
 
@@ -61,17 +64,18 @@ def set_active(user_id: int, active: bool, acting: User) -> User:
 def rename_outlet(outlet_id: int, name: str) -> Outlet:
     """Rename an outlet; names stay unique."""
     name = name.strip()
-    outlet = db.session.get(Outlet, outlet_id)
-    if outlet is None:
-        raise AdminError("There is no such outlet.")
-    clash = db.session.scalar(select(Outlet.id).where(Outlet.name == name, Outlet.id != outlet_id))
-    if clash is not None:
-        raise AdminError(f"An outlet named {name!r} exists already: merge the two instead.")
-    outlet.name = name
     try:
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
+        with write_transaction():
+            outlet = db.session.get(Outlet, outlet_id)
+            if outlet is None:
+                raise AdminError("There is no such outlet.")
+            clash = db.session.scalar(
+                select(Outlet.id).where(Outlet.name == name, Outlet.id != outlet_id))
+            if clash is not None:
+                raise AdminError(
+                    f"An outlet named {name!r} exists already: merge the two instead.")
+            outlet.name = name
+    except IntegrityError as exc:  # a parallel rename took the name
         raise AdminError(f"An outlet named {name!r} exists already.") from exc
     return outlet
 
@@ -80,8 +84,7 @@ def merge_outlets(source_id: int, target_id: int) -> int:
     """Move every article of source to target, delete source; return articles moved."""
     if source_id == target_id:
         raise AdminError("Choose two different outlets.")
-    start_write()
-    try:
+    with write_transaction():
         source = db.session.get(Outlet, source_id)
         target = db.session.get(Outlet, target_id)
         if source is None or target is None:
@@ -94,10 +97,6 @@ def merge_outlets(source_id: int, target_id: int) -> int:
         db.session.flush()
         if target.domain is None and domain:
             target.domain = domain  # keep the publisher's domain for source-link checks
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return moved
 
 
@@ -105,7 +104,7 @@ def merge_outlets(source_id: int, target_id: int) -> int:
 
 
 def _units_for_edit(article_id: int) -> tuple[Article, list[Unit]]:
-    start_write()
+    """Lock the article in the caller's write transaction; return it and its units in order."""
     # FOR UPDATE on PostgreSQL: two admins fixing the same article take turns.
     article = db.session.get(Article, article_id, with_for_update=True)
     if article is None:
@@ -126,7 +125,7 @@ def _shift(units: list[Unit], delta: int) -> None:
 
 def merge_units(article_id: int, position: int) -> None:
     """Merge the unit at position with the next one (same kind), keeping offsets valid."""
-    try:
+    with write_transaction():
         article, units = _units_for_edit(article_id)
         if not 0 <= position < len(units) - 1:
             raise AdminError("There is no next sentence to merge with.")
@@ -138,15 +137,11 @@ def merge_units(article_id: int, position: int) -> None:
         db.session.execute(update(Unit).where(Unit.id == first.id).values(
             end=end, text=article.text[start:end]))
         _shift(later, -1)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def split_unit(article_id: int, position: int, at: int) -> None:
     """Split the unit at position after its `at`-th character; whitespace at the cut drops."""
-    try:
+    with write_transaction():
         article, units = _units_for_edit(article_id)
         if not 0 <= position < len(units):
             raise AdminError("There is no such sentence.")
@@ -165,10 +160,6 @@ def split_unit(article_id: int, position: int, at: int) -> None:
             end=left_end, text=article.text[start:left_end]))
         db.session.add(Unit(article_id=article_id, position=position + 1, kind=kind,
                             start=right_start, end=end, text=article.text[right_start:end]))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 # --- uploads --------------------------------------------------------------------------------
@@ -176,8 +167,6 @@ def split_unit(article_id: int, position: int, at: int) -> None:
 
 def import_uploads(files: list, user_id: int):
     """Import uploaded files through the importer, one transaction per file; return the report."""
-    from annotator.articles.services import import_sources
-
     sources = [(f.filename or "upload", (lambda f=f: f.read())) for f in files if f]
     names = ", ".join(name for name, _ in sources)[:500]
     return import_sources(sources, origin="upload", user_id=user_id,

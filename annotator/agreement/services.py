@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import case, delete, func, insert, select
 
-from annotator.database import begin_write
+from annotator.database import write_transaction
 from annotator.extensions import db
 from annotator.models.agreement import LAYOUT, ArticleStats
 from annotator.models.annotations import Annotation
@@ -135,10 +135,8 @@ def recompute_all() -> RecomputeResult:
     """Rebuild every article's statistics from the submitted labels, in one transaction."""
     started = time.perf_counter()
     label_index = case({label: i for i, label in enumerate(LABELS)}, value=Annotation.label)
-    if db.session().in_transaction():
-        db.session.commit()  # end earlier reads, so the rebuild can take the write lock first
-    try:
-        begin_write()
+    # The transaction ends earlier reads first, so the rebuild takes the write lock first.
+    with write_transaction():
         conn = db.session.connection()
         # Two plain scans instead of a million-row join: submitted assignments (ordered by
         # id), then every label, kept when its assignment is a submitted one.
@@ -175,8 +173,4 @@ def recompute_all() -> RecomputeResult:
             row["article_id"] = int(article_ids[i])
         for lo in range(0, len(rows), _INSERT_CHUNK):
             db.session.execute(insert(ArticleStats), rows[lo : lo + _INSERT_CHUNK])
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return RecomputeResult(len(keys), len(labels), time.perf_counter() - started)

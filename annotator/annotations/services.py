@@ -14,7 +14,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 # A module import, not a name: agreement.services imports annotations.models, which loads
 # this package, so the name may not exist yet while the two modules import each other.
 from annotator.agreement import services as agreement_services
-from annotator.database import begin_write
+from annotator.database import write_transaction
 from annotator.errors import WorkspaceError
 from annotator.extensions import db
 from annotator.models.annotations import Annotation, AnnotationHistory, SourceLink
@@ -126,20 +126,8 @@ def check_owner(assignment_id: int, user: User) -> None:
         raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
 
 
-def _start_write() -> None:
-    """End the read the request already did (loading the user), then begin a write.
-
-    A SQLite transaction that read first cannot always be upgraded to a write, so a write
-    transaction must be the first thing of its transaction (see begin_write).
-    """
-    if db.session().in_transaction():
-        db.session.commit()
-    begin_write()
-
-
 def _lock_editable(assignment_id: int, user_id: int) -> Assignment:
-    """Begin the write, lock the assignment and return it if the user may change it."""
-    _start_write()
+    """Lock the assignment (inside the caller's write transaction) if the user may change it."""
     assignment = db.session.get(Assignment, assignment_id, with_for_update=True,
                                 populate_existing=True)
     if assignment is None:
@@ -185,8 +173,7 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
     # Refusals in a fixed order: whose it is (404, 403), what was sent (400), whether it can
     # still change (409). Whoever may not change it is told so, whatever they sent.
     user_id = user.id
-    try:
-        _start_write()
+    with write_transaction():
         conn = db.session.connection()
         row = conn.execute(_LOCK, {"assignment_id": assignment_id}).first()
         if row is None:
@@ -215,10 +202,6 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
                                            "user_id": user_id, "old_label": current.label,
                                            "new_label": label, "changed_at": now})
         _renew_lease(assignment_id, row.queue_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return SaveResult(unit_id=unit_id, label=label, changed=changed)
 
 
@@ -239,8 +222,9 @@ def next_unlabelled(assignment_id: int, after_unit_id: int) -> int | None:
 # whatever must follow one (the agreement statistics) is hooked in here.
 def submit_assignment(assignment_id: int, user: User) -> Assignment:
     """Submit a fully labelled assignment; from now on it is read-only for its reviewer."""
-    try:
-        assignment = _lock_editable(assignment_id, user.id)
+    user_id = user.id
+    with write_transaction():
+        assignment = _lock_editable(assignment_id, user_id)
         total = db.session.scalar(
             select(func.count()).where(Unit.article_id == assignment.article_id))
         labelled = db.session.scalar(
@@ -251,10 +235,6 @@ def submit_assignment(assignment_id: int, user: User) -> Assignment:
                                       f"still need{'s' if missing == 1 else ''} a label.")
         queue_services.mark_submitted(assignment)
         agreement_services.refresh_article_stats(assignment.queue_id, assignment.article_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return db.session.get(Assignment, assignment_id)
 
 
@@ -262,8 +242,7 @@ def reopen_assignment(assignment_id: int, user: User) -> Assignment:
     """Let the reviewer change a submitted assignment again (leads and admins only)."""
     if not user.has_role("lead"):
         raise WorkspaceError(403, "Only a lead or an admin can reopen a submitted article.")
-    try:
-        _start_write()
+    with write_transaction():
         assignment = db.session.get(Assignment, assignment_id, with_for_update=True,
                                     populate_existing=True)
         if assignment is None:
@@ -272,10 +251,6 @@ def reopen_assignment(assignment_id: int, user: User) -> Assignment:
             raise WorkspaceError(409, "Only a submitted article can be reopened.")
         queue_services.reopen(assignment, user)
         agreement_services.refresh_article_stats(assignment.queue_id, assignment.article_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return db.session.get(Assignment, assignment_id)
 
 
@@ -316,16 +291,13 @@ def _check_unit(article_id: int, unit_id: int) -> None:
 def add_source(assignment_id: int, user: User, data: SourceInput) -> SourceLink:
     """Link a source to one unit of the reviewer's active assignment."""
     values = _source_values(data)
-    try:
-        assignment = _lock_editable(assignment_id, user.id)
+    user_id = user.id
+    with write_transaction():
+        assignment = _lock_editable(assignment_id, user_id)
         _check_unit(assignment.article_id, data.unit_id)
         link = SourceLink(assignment_id=assignment_id, unit_id=data.unit_id, **values)
         db.session.add(link)
         _renew_lease(assignment_id, assignment.queue_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return link
 
 
@@ -341,8 +313,9 @@ def get_source(assignment_id: int, source_id: int, user: User) -> SourceLink:
 def update_source(assignment_id: int, source_id: int, user: User, data: SourceInput) -> SourceLink:
     """Change a source's URL, stance, title or note (and the unit it belongs to)."""
     values = _source_values(data)
-    try:
-        assignment = _lock_editable(assignment_id, user.id)
+    user_id = user.id
+    with write_transaction():
+        assignment = _lock_editable(assignment_id, user_id)
         _check_unit(assignment.article_id, data.unit_id)
         link = db.session.get(SourceLink, source_id)
         if link is None or link.assignment_id != assignment_id:
@@ -351,17 +324,14 @@ def update_source(assignment_id: int, source_id: int, user: User, data: SourceIn
         for name, value in values.items():
             setattr(link, name, value)
         _renew_lease(assignment_id, assignment.queue_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return link
 
 
 def remove_source(assignment_id: int, source_id: int, user: User) -> int:
     """Delete a source; return the unit it belonged to."""
-    try:
-        assignment = _lock_editable(assignment_id, user.id)
+    user_id = user.id
+    with write_transaction():
+        assignment = _lock_editable(assignment_id, user_id)
         unit_id = db.session.scalar(
             select(SourceLink.unit_id).where(SourceLink.id == source_id,
                                              SourceLink.assignment_id == assignment_id))
@@ -369,10 +339,6 @@ def remove_source(assignment_id: int, source_id: int, user: User) -> int:
             raise WorkspaceError(404, "There is no such source.")
         db.session.execute(delete(SourceLink).where(SourceLink.id == source_id))
         _renew_lease(assignment_id, assignment.queue_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return unit_id
 
 

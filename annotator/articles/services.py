@@ -11,6 +11,7 @@ from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.articles.parsing import ArticleFormatError, ParsedArticle, parse_file
+from annotator.database import write_transaction
 from annotator.extensions import db
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
 from annotator.urls import registered_domain
@@ -92,33 +93,33 @@ def import_sources(
     progress: Callable[[FileReport], None] | None = None,
 ) -> ImportReport:
     """Import each (name, read) source in its own transaction and report per file."""
-    batch = ImportBatch(origin=origin, created_by_id=user_id, description=description)
-    db.session.add(batch)
-    db.session.commit()
+    with write_transaction():
+        batch = ImportBatch(origin=origin, created_by_id=user_id, description=description)
+        db.session.add(batch)
+        db.session.flush()
+        batch_id: int | None = batch.id
     max_bytes = current_app.config["IMPORT_MAX_FILE_BYTES"]
     reports = []
     for name, read in sources:
         report = FileReport(name=name)
         try:
             articles = parse_file(name, read(), fmt, outlet=outlet, url=url, max_bytes=max_bytes)
-            _store_file(articles, batch.id, report)
+            _store_file(articles, batch_id, report)
         except ArticleFormatError as exc:
-            db.session.rollback()
             report.error = str(exc)
         reports.append(report)
         if progress:
             progress(report)
-    batch = db.session.get(ImportBatch, batch.id)
-    batch.files = len(reports)
-    batch.imported = sum(r.imported for r in reports)
-    batch.duplicates = sum(r.duplicates for r in reports)
-    batch.failed_files = sum(1 for r in reports if not r.ok)
-    batch_id: int | None = batch.id
-    if not batch.imported and not batch.failed_files:
-        # A run that changed nothing (say, `make run` again) leaves no trace.
-        db.session.delete(batch)
-        batch_id = None
-    db.session.commit()
+    with write_transaction():
+        batch = db.session.get(ImportBatch, batch_id)
+        batch.files = len(reports)
+        batch.imported = sum(r.imported for r in reports)
+        batch.duplicates = sum(r.duplicates for r in reports)
+        batch.failed_files = sum(1 for r in reports if not r.ok)
+        if not batch.imported and not batch.failed_files:
+            # A run that changed nothing (say, `make run` again) leaves no trace.
+            db.session.delete(batch)
+            batch_id = None
     return ImportReport(batch_id, reports)
 
 
@@ -133,13 +134,12 @@ def _store_file(articles: list[ParsedArticle], batch_id: int, report: FileReport
     """Insert a file's new articles and their units in one transaction."""
     for attempt in range(2):
         try:
-            _insert_articles(articles, batch_id, report)
-            db.session.commit()
+            with write_transaction():
+                _insert_articles(articles, batch_id, report)
             return
         except IntegrityError:
             # A concurrent import stored one of these articles between our check and
-            # our insert: start the file over, which now sees it as a duplicate.
-            db.session.rollback()
+            # our insert (rolled back): start the file over, which now sees it as a duplicate.
             report.imported = report.duplicates = report.units = 0
             report.article_ids.clear()
             report.duplicate_titles.clear()

@@ -10,6 +10,7 @@ from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from annotator.articles.queries import matching_articles
+from annotator.database import write_transaction
 from annotator.errors import QueueError
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
@@ -17,7 +18,6 @@ from annotator.models.annotations import Annotation
 from annotator.models.articles import Article
 from annotator.models.auth import User
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
-from annotator.queues.services import start_write
 from annotator.timeutil import utcnow
 from annotator.vocabulary import QUEUE_ORDERS, QUEUE_STATUSES
 
@@ -54,19 +54,18 @@ def _check_fields(fields: QueueFields, queue_id: int | None = None) -> None:
 def create_queue(fields: QueueFields, reviewer_ids: list[int] = (),
                  created_by_id: int | None = None) -> Queue:
     """Create a queue with its reviewer pool."""
-    _check_fields(fields)
-    queue = Queue(name=fields.name.strip(), overlap=fields.overlap,
-                  description=fields.description.strip(), status=fields.status,
-                  ordering=fields.ordering, lease_minutes=fields.lease_minutes,
-                  due_date=fields.due_date, created_by_id=created_by_id)
-    db.session.add(queue)
-    db.session.flush()
-    for user_id in sorted(set(reviewer_ids)):
-        db.session.add(QueueReviewer(queue_id=queue.id, user_id=user_id))
     try:
-        db.session.commit()
+        with write_transaction():
+            _check_fields(fields)
+            queue = Queue(name=fields.name.strip(), overlap=fields.overlap,
+                          description=fields.description.strip(), status=fields.status,
+                          ordering=fields.ordering, lease_minutes=fields.lease_minutes,
+                          due_date=fields.due_date, created_by_id=created_by_id)
+            db.session.add(queue)
+            db.session.flush()
+            for user_id in sorted(set(reviewer_ids)):
+                db.session.add(QueueReviewer(queue_id=queue.id, user_id=user_id))
     except IntegrityError as exc:  # a parallel request took the name
-        db.session.rollback()
         raise QueueError(f"A queue named {fields.name.strip()!r} already exists.") from exc
     return queue
 
@@ -74,8 +73,7 @@ def create_queue(fields: QueueFields, reviewer_ids: list[int] = (),
 def update_queue(queue_id: int, fields: QueueFields,
                  reviewer_ids: list[int] | None = None) -> Queue:
     """Change a queue's settings and, when given, its reviewer pool (one transaction)."""
-    start_write()
-    try:
+    with write_transaction():
         _check_fields(fields, queue_id)
         queue = db.session.get(Queue, queue_id, with_for_update=True)
         busiest = db.session.scalar(
@@ -89,10 +87,6 @@ def update_queue(queue_id: int, fields: QueueFields,
         queue.description = fields.description.strip()
         if reviewer_ids is not None:
             _set_pool(queue, set(reviewer_ids))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return queue
 
 
@@ -140,8 +134,7 @@ def add_articles(queue_id: int, article_ids: list[int] | None = None,
         stmt = matching_articles(stmt, article_filter)
     else:
         raise QueueError("Say which articles to add.")
-    start_write()
-    try:
+    with write_transaction():
         if db.session.get(Queue, queue_id) is None:
             raise QueueError("There is no such queue.")
         present = select(QueueArticle.id).where(QueueArticle.queue_id == queue_id,
@@ -156,17 +149,12 @@ def add_articles(queue_id: int, article_ids: list[int] | None = None,
                  "sort_key": rng.random(), "added_at": now, "taken": 0, "submitted": 0}
                 for article_id, when in new[lo:lo + INSERT_CHUNK]
             ])
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return len(new), matched - len(new)
 
 
 def remove_articles(queue_id: int, article_ids: list[int]) -> tuple[int, int]:
     """Remove articles nobody has labelled or holds in this queue; return (removed, kept)."""
-    start_write()
-    try:
+    with write_transaction():
         busy = set(db.session.scalars(
             select(Assignment.article_id).where(
                 Assignment.queue_id == queue_id, Assignment.article_id.in_(article_ids),
@@ -180,10 +168,6 @@ def remove_articles(queue_id: int, article_ids: list[int]) -> tuple[int, int]:
             delete(QueueArticle).where(QueueArticle.queue_id == queue_id,
                                        QueueArticle.article_id.in_(removable))
         ).rowcount if removable else 0
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return removed, len(set(article_ids)) - removed
 
 

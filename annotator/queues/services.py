@@ -5,7 +5,7 @@ queue_articles counters true: `taken` counts active plus submitted assignments (
 above the queue's overlap) and `submitted` the submitted ones.
 
 Hand-outs of one queue serialise on the queue's row: their transaction starts as a
-write transaction (begin_write) whose first statement bumps queues.lock_version. On
+write transaction (write_transaction) whose first statement bumps queues.lock_version. On
 SQLite that takes the database's write lock up front; on PostgreSQL the row lock makes
 the next hand-out of the same queue wait, and READ COMMITTED lets it see what the
 previous one committed. Other transitions (submit, skip, revoke) change one assignment
@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import DateTime, bindparam, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from annotator.database import begin_write
+from annotator.database import write_transaction
 from annotator.errors import AssignmentStateError, NotInPool
 from annotator.extensions import db
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
@@ -143,30 +143,20 @@ def take_next(user, queue_id: int) -> Assignment | None:
     user_id = user.id
     for attempt in range(1, HANDOUT_ATTEMPTS + 1):
         try:
-            assignment_id = _take_next_once(user_id, queue_id)
-            db.session.commit()
+            with write_transaction():
+                assignment_id = _take_next_once(user_id, queue_id)
         except (IntegrityError, OperationalError, _Contention) as exc:
             # Contention (a lock timeout, a deadlock, a duplicate from a parallel
-            # request of the same user): start over; the next attempt sees the winner.
-            db.session.rollback()
+            # request of the same user), rolled back: start over; the next attempt sees
+            # the winner.
             if attempt == HANDOUT_ATTEMPTS:
                 raise
             log.info("hand-out retry %s for queue %s: %s", attempt, queue_id,
                      type(exc).__name__)
             time.sleep(random.uniform(0.005, 0.05) * attempt)
             continue
-        except BaseException:
-            db.session.rollback()
-            raise
         return db.session.get(Assignment, assignment_id) if assignment_id else None
     return None  # pragma: no cover (the loop returns or raises)
-
-
-def start_write() -> None:
-    """End any read the request already did, then begin a write transaction."""
-    if db.session().in_transaction():
-        db.session.commit()
-    begin_write()
 
 
 def _lock_queue(queue_id: int) -> bool:
@@ -179,8 +169,7 @@ def _lock_queue(queue_id: int) -> bool:
 
 
 def _take_next_once(user_id: int, queue_id: int) -> int | None:
-    """Run one hand-out attempt inside the current session; return an assignment id."""
-    start_write()
+    """Run one hand-out attempt inside the caller's write transaction; return an assignment id."""
     if not _lock_queue(queue_id):
         raise NotInPool("There is no such queue.")
     queue = db.session.get(Queue, queue_id, populate_existing=True)
@@ -290,8 +279,8 @@ _RENEW = (
 def renew_lease(assignment_id: int, queue_id: int) -> bool:
     """Extend an active assignment's lease from now; False when it is no longer active.
 
-    Call it inside the caller's write transaction (started with begin_write); it does not
-    commit. A False answer means the lease was reclaimed or revoked: refuse the edit.
+    Call it inside the caller's write transaction (write_transaction); it does not commit.
+    A False answer means the lease was reclaimed or revoked: refuse the edit.
     """
     result = db.session.connection().execute(
         _RENEW, {"lease_assignment_id": assignment_id, "lease_queue_id": queue_id,
@@ -349,30 +338,20 @@ def skip(user, assignment_id: int, reason: str, note: str | None = None) -> Assi
     if reason == "other" and not (note or "").strip():
         raise AssignmentStateError("Say why you skip this article.")
     user_id = user.id
-    start_write()
-    try:
+    with write_transaction():
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None or assignment.reviewer_id != user_id:
             raise AssignmentStateError("This is not your assignment.")
         _transition(assignment, "skipped", taken=-1, submitted=0, skip_reason=reason,
                     skip_note=(note or "").strip()[:500] or None, lease_expires_at=None)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return db.session.get(Assignment, assignment_id)
 
 
 def revoke(assignment_id: int) -> Assignment:
     """Take an active assignment's slot back (an admin's action on a stale lease)."""
-    start_write()
-    try:
+    with write_transaction():
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None:
             raise AssignmentStateError("No such assignment.")
         _transition(assignment, "revoked", taken=-1, submitted=0, lease_expires_at=None)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return db.session.get(Assignment, assignment_id)
