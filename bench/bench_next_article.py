@@ -103,7 +103,7 @@ def time_take_next(queue_id: int, reviewer_ids: list[int], samples: int) -> list
         times.append((time.perf_counter() - started) * 1000)
         if assignment is None:
             raise RuntimeError("the queue ran dry: raise --articles")
-        services.mark_submitted(assignment)
+        assignment.submit()
         db.session.commit()
     return times
 

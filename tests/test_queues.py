@@ -54,7 +54,7 @@ def test_overlap_caps_reviewers_per_article_and_nobody_gets_one_twice(app):
     article = make_article()
     queue = make_queue(overlap=2, reviewers=reviewers, articles=[article])
     a = services.take_next(reviewers[0], queue.id)
-    services.mark_submitted(a)
+    a.submit()
     db.session.commit()
     assert services.take_next(reviewers[1], queue.id).article_id == article.id
     assert services.take_next(reviewers[2], queue.id) is None
@@ -172,10 +172,10 @@ def test_reopen_keeps_the_slot(app):
     article = make_article()
     queue = make_queue(overlap=1, reviewers=[reviewer], articles=[article])
     held = services.take_next(reviewer, queue.id)
-    services.mark_submitted(held)
+    held.submit()
     db.session.commit()
     assert _counts(queue)[article.id] == (1, 1)
-    services.reopen(held, lead)
+    held.reopen(lead.id)
     db.session.commit()
     db.session.refresh(held)
     assert held.status == "active" and held.reopened_by_id == lead.id
@@ -246,7 +246,7 @@ def test_removing_a_reviewer_revokes_their_lease_but_keeps_their_submissions(app
     first, second = _articles(2)
     queue = make_queue(overlap=1, reviewers=[reviewer], articles=[first, second])
     done = services.take_next(reviewer, queue.id)
-    services.mark_submitted(done)
+    done.submit()
     db.session.commit()
     held = services.take_next(reviewer, queue.id)
     manage.update_queue(queue.id, manage.QueueFields(name=queue.name, overlap=1), [])
@@ -298,7 +298,7 @@ def test_progress_page_shows_counts_reviewers_skips_and_stale_leases(app, client
     queue = make_queue(overlap=2, reviewers=[ana, ben], articles=articles,
                        due_date=date(2000, 1, 1))
     a = services.take_next(ana, queue.id)
-    services.mark_submitted(a)
+    a.submit()
     db.session.commit()
     skipped = services.take_next(ben, queue.id)
     services.skip(ben, skipped.id, "other", "Paywalled")

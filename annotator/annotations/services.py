@@ -233,7 +233,7 @@ def submit_assignment(assignment_id: int, user: User) -> Assignment:
             missing = total - labelled
             raise WorkspaceError(409, f"{missing} sentence{'s' if missing != 1 else ''} "
                                       f"still need{'s' if missing == 1 else ''} a label.")
-        queue_services.mark_submitted(assignment)
+        assignment.submit(utcnow())
         agreement_services.refresh_article_stats(assignment.queue_id, assignment.article_id)
     return db.session.get(Assignment, assignment_id)
 
@@ -242,6 +242,7 @@ def reopen_assignment(assignment_id: int, user: User) -> Assignment:
     """Let the reviewer change a submitted assignment again (leads and admins only)."""
     if not user.has_role("lead"):
         raise WorkspaceError(403, "Only a lead or an admin can reopen a submitted article.")
+    user_id = user.id
     with write_transaction():
         assignment = db.session.get(Assignment, assignment_id, with_for_update=True,
                                     populate_existing=True)
@@ -249,7 +250,7 @@ def reopen_assignment(assignment_id: int, user: User) -> Assignment:
             raise WorkspaceError(404, "There is no such assignment.")
         if assignment.status != "submitted":
             raise WorkspaceError(409, "Only a submitted article can be reopened.")
-        queue_services.reopen(assignment, user)
+        assignment.reopen(user_id, utcnow())
         agreement_services.refresh_article_stats(assignment.queue_id, assignment.article_id)
     return db.session.get(Assignment, assignment_id)
 

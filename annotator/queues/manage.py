@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.articles.queries import matching_articles
@@ -102,19 +102,7 @@ def _set_pool(queue: Queue, wanted: set[int]) -> None:
     db.session.execute(delete(QueueReviewer).where(
         QueueReviewer.queue_id == queue.id, QueueReviewer.user_id.in_(removed)))
     # Their unfinished articles go back to the pool; what they submitted stays theirs.
-    articles = db.session.execute(
-        update(Assignment)
-        .where(Assignment.queue_id == queue.id, Assignment.reviewer_id.in_(removed),
-               Assignment.status == "active")
-        .values(status="revoked", lease_expires_at=None, updated_at=utcnow())
-        .returning(Assignment.article_id),
-        execution_options={"synchronize_session": False},
-    ).scalars().all()
-    for article_id in sorted(articles):
-        db.session.execute(
-            update(QueueArticle)
-            .where(QueueArticle.queue_id == queue.id, QueueArticle.article_id == article_id)
-            .values(taken=QueueArticle.taken - 1))
+    Assignment.revoke_all(queue.id, removed, utcnow())
 
 
 def pool(queue_id: int) -> list[User]:

@@ -1,16 +1,16 @@
-"""Handing out work: next article, leases, skips, and the assignment state changes.
+"""Handing out work: next article, leases, skips and revokes.
 
-Every change of an assignment's status goes through this module, because it keeps the
-queue_articles counters true: `taken` counts active plus submitted assignments (never
-above the queue's overlap) and `submitted` the submitted ones.
+The status changes themselves are the Assignment model's methods (take, submit, reopen,
+skip, revoke, expire_stale, revoke_all), which keep the queue_articles counters true; this
+module decides when they happen and gives each its write transaction.
 
 Hand-outs of one queue serialise on the queue's row: their transaction starts as a
 write transaction (write_transaction) whose first statement bumps queues.lock_version. On
 SQLite that takes the database's write lock up front; on PostgreSQL the row lock makes
 the next hand-out of the same queue wait, and READ COMMITTED lets it see what the
-previous one committed. Other transitions (submit, skip, revoke) change one assignment
-with a conditional UPDATE and adjust counters with atomic increments, so they never
-race a hand-out into an overfull article.
+previous one committed. The other changes (submit, skip, revoke) are conditional UPDATEs
+of one assignment with atomic counter increments, so they never race a hand-out into an
+overfull article.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import DateTime, bindparam, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -182,7 +182,6 @@ def _take_next_once(user_id: int, queue_id: int) -> int | None:
     if queue.status != "open":
         return None
     now = utcnow()
-    lease_until = now + timedelta(minutes=queue.lease_minutes)
     mine = db.session.scalar(
         select(Assignment.id)
         .where(Assignment.queue_id == queue_id, Assignment.reviewer_id == user_id,
@@ -193,50 +192,19 @@ def _take_next_once(user_id: int, queue_id: int) -> int | None:
         # Still yours even if the lease ran out, as long as nobody reclaimed it.
         db.session.execute(
             update(Assignment).where(Assignment.id == mine)
-            .values(lease_expires_at=lease_until, updated_at=now)
+            .values(lease_expires_at=now + timedelta(minutes=queue.lease_minutes),
+                    updated_at=now)
         )
         return mine
-    reclaim_expired(queue_id, now)
+    Assignment.expire_stale(queue_id, now)
     picked = _pick_article(queue, user_id)
     if picked is None:
         return None
     qa_id, article_id = picked
-    grabbed = db.session.execute(
-        update(QueueArticle)
-        .where(QueueArticle.id == qa_id, QueueArticle.taken < queue.overlap)
-        .values(taken=QueueArticle.taken + 1)
-    ).rowcount
-    if grabbed != 1:  # cannot happen under the queue lock; refuse rather than overfill
+    assignment = Assignment.take(queue, qa_id, article_id, user_id, now)
+    if assignment is None:  # cannot happen under the queue lock; refuse rather than overfill
         raise _Contention("slot taken concurrently")
-    assignment = Assignment(queue_id=queue_id, article_id=article_id, reviewer_id=user_id,
-                            status="active", lease_expires_at=lease_until,
-                            started_at=now, updated_at=now)
-    db.session.add(assignment)
-    db.session.flush()
     return assignment.id
-
-
-def reclaim_expired(queue_id: int, now: datetime | None = None) -> int:
-    """Mark the queue's active assignments whose lease ran out expired; free their slots."""
-    now = now or utcnow()
-    rows = db.session.execute(
-        update(Assignment)
-        .where(Assignment.queue_id == queue_id, Assignment.status == "active",
-               Assignment.lease_expires_at < now)
-        .values(status="expired", updated_at=now)
-        .returning(Assignment.article_id),
-        execution_options={"synchronize_session": False},
-    ).scalars().all()
-    freed: dict[int, int] = {}
-    for article_id in rows:
-        freed[article_id] = freed.get(article_id, 0) + 1
-    for article_id in sorted(freed):
-        db.session.execute(
-            update(QueueArticle)
-            .where(QueueArticle.queue_id == queue_id, QueueArticle.article_id == article_id)
-            .values(taken=QueueArticle.taken - freed[article_id])
-        )
-    return len(rows)
 
 
 def _pick_article(queue: Queue, user_id: int) -> tuple[int, int] | None:
@@ -288,49 +256,6 @@ def renew_lease(assignment_id: int, queue_id: int) -> bool:
     return result.rowcount == 1
 
 
-def _transition(assignment: Assignment, to: str, taken: int, submitted: int,
-                **values) -> None:
-    """Move an active or submitted assignment to `to` and adjust its article's counters."""
-    source = "submitted" if to == "active" else "active"
-    now = utcnow()
-    changed = db.session.execute(
-        update(Assignment)
-        .where(Assignment.id == assignment.id, Assignment.status == source)
-        .values(status=to, updated_at=now, **values),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    if changed != 1:
-        raise AssignmentStateError(f"This assignment is no longer {source}.")
-    if taken or submitted:
-        db.session.execute(
-            update(QueueArticle)
-            .where(QueueArticle.queue_id == assignment.queue_id,
-                   QueueArticle.article_id == assignment.article_id)
-            .values(taken=QueueArticle.taken + taken,
-                    submitted=QueueArticle.submitted + submitted)
-        )
-    db.session.expire(assignment)
-
-
-def mark_submitted(assignment: Assignment) -> None:
-    """Record an active assignment as submitted, inside the caller's transaction.
-
-    The submit service calls this (it does not commit); AssignmentStateError means the
-    lease was reclaimed or revoked meanwhile, and the submission must be refused.
-    """
-    _transition(assignment, "submitted", taken=0, submitted=1, submitted_at=utcnow())
-
-
-def reopen(assignment: Assignment, by_user) -> None:
-    """Make a submitted assignment active again for its reviewer (a lead's action), in the
-    caller's transaction; the reviewer keeps the slot and gets a fresh lease."""
-    minutes = db.session.scalar(select(Queue.lease_minutes).where(Queue.id == assignment.queue_id))
-    now = utcnow()
-    _transition(assignment, "active", taken=0, submitted=-1, reopened_at=now,
-                reopened_by_id=by_user.id, submitted_at=None,
-                lease_expires_at=now + timedelta(minutes=minutes))
-
-
 def skip(user, assignment_id: int, reason: str, note: str | None = None) -> Assignment:
     """Decline an active assignment with a reason; its slot returns to the pool."""
     if reason not in SKIP_REASON_LABELS:
@@ -342,8 +267,7 @@ def skip(user, assignment_id: int, reason: str, note: str | None = None) -> Assi
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None or assignment.reviewer_id != user_id:
             raise AssignmentStateError("This is not your assignment.")
-        _transition(assignment, "skipped", taken=-1, submitted=0, skip_reason=reason,
-                    skip_note=(note or "").strip()[:500] or None, lease_expires_at=None)
+        assignment.skip(reason, (note or "").strip()[:500] or None, utcnow())
     return db.session.get(Assignment, assignment_id)
 
 
@@ -353,5 +277,5 @@ def revoke(assignment_id: int) -> Assignment:
         assignment = db.session.get(Assignment, assignment_id)
         if assignment is None:
             raise AssignmentStateError("No such assignment.")
-        _transition(assignment, "revoked", taken=-1, submitted=0, lease_expires_at=None)
+        assignment.revoke(utcnow())
     return db.session.get(Assignment, assignment_id)
