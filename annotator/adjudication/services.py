@@ -30,7 +30,7 @@ from annotator.sanitize import clean_plain
 from annotator.stats.sentences import Accuracy, Decision, SettledCounts, decide, unit_agreement
 from annotator.stats.sufficient import AgreementStats, alpha_from_stats
 from annotator.timeutil import utcnow
-from annotator.vocabulary import LABELS
+from annotator.vocabulary import LABELS, Status
 
 PER_PAGE = 50
 SHOWS = ("open", "unresolved", "adjudicated", "all")
@@ -115,7 +115,7 @@ def disagreements(queue_id: int, show: str = "open") -> list[Disagreement]:
         .select_from(Assignment)
         .join(Annotation, Annotation.assignment_id == Assignment.id)
         .join(Unit, Unit.id == Annotation.unit_id)
-        .where(Assignment.queue_id == queue_id, Assignment.status == "submitted")
+        .where(Assignment.queue_id == queue_id, Assignment.status == Status.SUBMITTED)
         .group_by(Unit.article_id, Annotation.unit_id, Unit.position, Annotation.label)
     )  # fmt: skip
     index: dict[int, int] = {}
@@ -207,7 +207,7 @@ def unit_case(queue_id: int, unit_id: int) -> UnitCase:
         select(Assignment.id, User, Annotation.label, Annotation.updated_at)
         .join(Annotation, Annotation.assignment_id == Assignment.id)
         .join(User, User.id == Assignment.reviewer_id)
-        .where(Assignment.queue_id == queue_id, Assignment.status == "submitted",
+        .where(Assignment.queue_id == queue_id, Assignment.status == Status.SUBMITTED,
                Annotation.unit_id == unit_id)
         .order_by(User.username)
     ).all()  # fmt: skip
@@ -258,7 +258,7 @@ def _save(queue_id: int, unit_id: int, user_id: int, label: str, rationale: str)
         labelled = db.session.scalar(
             select(func.count()).select_from(Assignment)
             .join(Annotation, Annotation.assignment_id == Assignment.id)
-            .where(Assignment.queue_id == queue_id, Assignment.status == "submitted",
+            .where(Assignment.queue_id == queue_id, Assignment.status == Status.SUBMITTED,
                    Annotation.unit_id == unit_id))  # fmt: skip
         if not labelled:
             raise AdjudicationError(404, "Nobody has submitted a label for this sentence here.")

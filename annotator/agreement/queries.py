@@ -29,7 +29,7 @@ from annotator.stats.records import (
 )
 from annotator.stats.sentences import apply_adjudications, stored_settled
 from annotator.stats.sufficient import PairAgreement
-from annotator.vocabulary import LABELS
+from annotator.vocabulary import LABELS, Status
 
 if TYPE_CHECKING:
     from annotator.stats.sentences import SettledCounts
@@ -216,7 +216,7 @@ def reviewer_report(user_id: int, filters: ArticleFilter) -> ReviewerReport | No
         _stats_query(ArticleStats.stats, ArticleStats.coder_records, ArticleStats.pair_records)
         .join(Assignment, (Assignment.queue_id == ArticleStats.queue_id)
               & (Assignment.article_id == ArticleStats.article_id))
-        .where(Assignment.reviewer_id == user_id, Assignment.status == "submitted"), filters)
+        .where(Assignment.reviewer_id == user_id, Assignment.status == Status.SUBMITTED), filters)
     rows = db.session.execute(query).all()
     articles, _ = unpack([r.stats for r in rows], article_dtype(Q))
     coders, _ = unpack([r.coder_records for r in rows], coder_dtype(Q))
@@ -271,7 +271,7 @@ def article_detail(article_id: int, queue_id: int | None) -> ArticleDetail | Non
         return None
     queues = list(db.session.scalars(
         select(Queue).join(Assignment, Assignment.queue_id == Queue.id)
-        .where(Assignment.article_id == article_id, Assignment.status == "submitted")
+        .where(Assignment.article_id == article_id, Assignment.status == Status.SUBMITTED)
         .distinct().order_by(Queue.name)))
     queue = next((q for q in queues if q.id == queue_id), queues[0] if queues else None)
     if queue is None:
@@ -279,7 +279,7 @@ def article_detail(article_id: int, queue_id: int | None) -> ArticleDetail | Non
     assignments = list(db.session.scalars(
         select(Assignment).where(Assignment.queue_id == queue.id,
                                  Assignment.article_id == article_id,
-                                 Assignment.status == "submitted")
+                                 Assignment.status == Status.SUBMITTED)
         .order_by(Assignment.reviewer_id)))
     column = {a.id: i for i, a in enumerate(assignments)}
     units = article.units
@@ -307,7 +307,7 @@ def article_detail(article_id: int, queue_id: int | None) -> ArticleDetail | Non
                                    record["label_counts"], LABELS)
     in_progress = db.session.scalar(select(func.count()).where(
         Assignment.queue_id == queue.id, Assignment.article_id == article_id,
-        Assignment.status == "active"))
+        Assignment.status == Status.ACTIVE))
     return ArticleDetail(article, queue, queues, [a.reviewer for a in assignments], rows,
                          stats, warnings, in_progress)
 
@@ -341,7 +341,7 @@ def adjudicated_labels(filters) -> list[tuple[int, int, str, int, str]]:
                   & (ArticleStats.article_id == Assignment.article_id))
             .join(Article, Article.id == Assignment.article_id)
             .where(Annotation.unit_id.in_(units[lo : lo + _IN_CHUNK]),
-                   Assignment.status == "submitted")
+                   Assignment.status == Status.SUBMITTED)
         )  # fmt: skip
         # Through the stats rows: the articles (and queue) the report pools, nothing else.
         rows = db.session.execute(restrict_stats(labels, filters))

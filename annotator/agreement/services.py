@@ -17,7 +17,7 @@ from annotator.models.articles import Unit
 from annotator.models.queues import Assignment, QueueArticle
 from annotator.stats.records import Records, build_records
 from annotator.timeutil import utcnow
-from annotator.vocabulary import LABELS
+from annotator.vocabulary import LABELS, Status
 
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 _INSERT_CHUNK = 2000
@@ -47,7 +47,7 @@ def refresh_article_stats(queue_id: int, article_id: int) -> ArticleStats | None
         .with_for_update()
     )
     submitted = (Assignment.queue_id == queue_id) & (Assignment.article_id == article_id) & (
-        Assignment.status == "submitted")
+        Assignment.status == Status.SUBMITTED)
     coder_ids = db.session.scalars(select(Assignment.reviewer_id).where(submitted)).all()
     row = db.session.scalar(
         select(ArticleStats).where(ArticleStats.queue_id == queue_id,
@@ -127,7 +127,7 @@ def stats_are_stale() -> bool:
     expected = db.session.scalar(
         select(func.count()).select_from(
             select(Assignment.queue_id, Assignment.article_id)
-            .where(Assignment.status == "submitted").distinct().subquery()))
+            .where(Assignment.status == Status.SUBMITTED).distinct().subquery()))
     return bool(old) or stored != expected
 
 
@@ -142,7 +142,7 @@ def recompute_all() -> RecomputeResult:
         # id), then every label, kept when its assignment is a submitted one.
         coders = _int_matrix(conn, select(
             Assignment.id, Assignment.queue_id, Assignment.article_id, Assignment.reviewer_id)
-            .where(Assignment.status == "submitted").order_by(Assignment.id), 4)
+            .where(Assignment.status == Status.SUBMITTED).order_by(Assignment.id), 4)
         labels = _int_matrix(conn, select(
             Annotation.assignment_id, Annotation.unit_id, label_index), 3)
         unit_counts = _int_matrix(conn, select(Unit.article_id, func.count())

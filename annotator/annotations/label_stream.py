@@ -30,6 +30,7 @@ from annotator.models import (
 )
 from annotator.stats.sentences import Gold, Label, UnitLabels
 from annotator.urls import registered_domain
+from annotator.vocabulary import Status
 
 CHUNK_ARTICLES = 250
 
@@ -87,7 +88,7 @@ def begin_snapshot() -> None:
 
 def submitted(flt: ArticleFilter):
     """Return the WHERE clause for the assignments a filter covers: submitted, in its queue."""
-    clause = Assignment.status == "submitted"
+    clause = Assignment.status == Status.SUBMITTED
     if flt.queue_id:
         clause = clause & (Assignment.queue_id == flt.queue_id)
     return clause

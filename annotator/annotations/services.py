@@ -25,17 +25,17 @@ from annotator.queues import services as queue_services
 from annotator.sanitize import clean_note, clean_plain
 from annotator.timeutil import utcnow
 from annotator.urls import normalise_url, registered_domain
-from annotator.vocabulary import LABELS, STANCES
+from annotator.vocabulary import LABELS, STANCES, Status
 
 TITLE_MAX_CHARS = 300  # SourceLink.title
 
 # Why an assignment that is not active cannot be changed, in the reviewer's words.
 NOT_ACTIVE_REASONS = {
-    "submitted": "This article is submitted and read-only; a lead can reopen it.",
-    "expired": "Your hold on this article expired and it went back to the queue; "
+    Status.SUBMITTED: "This article is submitted and read-only; a lead can reopen it.",
+    Status.EXPIRED: "Your hold on this article expired and it went back to the queue; "
     "your labels are kept, but they can no longer be changed.",
-    "revoked": "An admin took this article back; your labels are kept but read-only.",
-    "skipped": "You skipped this article; it is read-only.",
+    Status.REVOKED: "An admin took this article back; your labels are kept but read-only.",
+    Status.SKIPPED: "You skipped this article; it is read-only.",
 }
 
 
@@ -135,7 +135,7 @@ def _lock_editable(assignment_id: int, user_id: int) -> Assignment:
     if assignment.reviewer_id != user_id:
         # The same answer for leads: they read every assignment but change none.
         raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
-    if assignment.status != "active":
+    if assignment.status != Status.ACTIVE:
         raise WorkspaceError(
             409, NOT_ACTIVE_REASONS.get(assignment.status, "This article is read-only."))
     return assignment
@@ -144,7 +144,7 @@ def _lock_editable(assignment_id: int, user_id: int) -> Assignment:
 def _renew_lease(assignment_id: int, queue_id: int) -> None:
     """Extend the reviewer's hold on the article: any save shows they are still at work."""
     if not queue_services.renew_lease(assignment_id, queue_id):
-        raise WorkspaceError(409, NOT_ACTIVE_REASONS["expired"])
+        raise WorkspaceError(409, NOT_ACTIVE_REASONS[Status.EXPIRED])
 
 
 # The label save runs once per keypress, so it is kept lean: statements built once, run on
@@ -187,7 +187,7 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
                                           "article_id": row.article_id}).first()
         if current is None:
             raise WorkspaceError(400, "That sentence is not part of this article.")
-        if row.status != "active":
+        if row.status != Status.ACTIVE:
             raise WorkspaceError(409, NOT_ACTIVE_REASONS.get(row.status, "It is read-only."))
         now = utcnow()
         changed = current.label != label
@@ -248,7 +248,7 @@ def reopen_assignment(assignment_id: int, user: User) -> Assignment:
                                     populate_existing=True)
         if assignment is None:
             raise WorkspaceError(404, "There is no such assignment.")
-        if assignment.status != "submitted":
+        if assignment.status != Status.SUBMITTED:
             raise WorkspaceError(409, "Only a submitted article can be reopened.")
         assignment.reopen(user_id, utcnow())
         agreement_services.refresh_article_stats(assignment.queue_id, assignment.article_id)
@@ -349,7 +349,7 @@ def recent_submissions(user: User, limit: int = 10) -> list:
         select(Assignment.id, Article.title, Queue.name.label("queue"), Assignment.submitted_at)
         .join(Article, Article.id == Assignment.article_id)
         .join(Queue, Queue.id == Assignment.queue_id)
-        .where(Assignment.reviewer_id == user.id, Assignment.status == "submitted")
+        .where(Assignment.reviewer_id == user.id, Assignment.status == Status.SUBMITTED)
         .order_by(Assignment.submitted_at.desc(), Assignment.id.desc())
         .limit(limit)
     ).all()

@@ -19,7 +19,7 @@ from annotator.models.articles import Article
 from annotator.models.auth import User
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.timeutil import utcnow
-from annotator.vocabulary import QUEUE_ORDERS, QUEUE_STATUSES
+from annotator.vocabulary import HOLDING_STATUSES, QUEUE_ORDERS, QUEUE_STATUSES
 
 INSERT_CHUNK = 2000
 
@@ -146,7 +146,7 @@ def remove_articles(queue_id: int, article_ids: list[int]) -> tuple[int, int]:
         busy = set(db.session.scalars(
             select(Assignment.article_id).where(
                 Assignment.queue_id == queue_id, Assignment.article_id.in_(article_ids),
-                Assignment.status.in_(("active", "submitted")))))
+                Assignment.status.in_(HOLDING_STATUSES))))
         labelled = set(db.session.scalars(
             select(Assignment.article_id)
             .join(Annotation, Annotation.assignment_id == Assignment.id)

@@ -14,6 +14,7 @@ from annotator.extensions import db
 from annotator.models.auth import User
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.timeutil import utcnow
+from annotator.vocabulary import Status
 
 PACE_WINDOW_DAYS = 7
 
@@ -127,7 +128,7 @@ def queue_progress(queue: Queue, now: datetime | None = None, reviewers: bool = 
     _pace(progress, now)
     progress.stale_count = db.session.scalar(
         select(func.count()).where(Assignment.queue_id == queue.id,
-                                   Assignment.status == "active",
+                                   Assignment.status == Status.ACTIVE,
                                    Assignment.lease_expires_at < now)) or 0
     if reviewers:
         _reviewers(progress)
@@ -150,12 +151,12 @@ def _reviewers(progress: QueueProgress) -> None:
         .where(Assignment.queue_id == queue_id)
         .group_by(Assignment.reviewer_id, Assignment.status)
     ):
-        name = "in_progress" if status == "active" else status
+        name = "in_progress" if status == Status.ACTIVE else status
         setattr(rows[reviewer_id], name, n)
     durations: dict[int, list[float]] = {}
     for reviewer_id, started, submitted in db.session.execute(
         select(Assignment.reviewer_id, Assignment.started_at, Assignment.submitted_at)
-        .where(Assignment.queue_id == queue_id, Assignment.status == "submitted",
+        .where(Assignment.queue_id == queue_id, Assignment.status == Status.SUBMITTED,
                Assignment.submitted_at.is_not(None))
     ):
         durations.setdefault(reviewer_id, []).append(_minutes(started, submitted))
@@ -172,7 +173,7 @@ def _pace(progress: QueueProgress, now: datetime) -> None:
     first, recent = db.session.execute(
         select(func.min(Assignment.submitted_at),
                func.sum(case((Assignment.submitted_at >= since, 1), else_=0)))
-        .where(Assignment.queue_id == progress.queue.id, Assignment.status == "submitted")
+        .where(Assignment.queue_id == progress.queue.id, Assignment.status == Status.SUBMITTED)
     ).one()
     if not first or not recent:
         return
@@ -193,12 +194,12 @@ def _lists(progress: QueueProgress, now: datetime) -> None:
                                       selectinload(Assignment.article))
     queue_id = progress.queue.id
     progress.active = db.session.scalars(
-        base.where(Assignment.queue_id == queue_id, Assignment.status == "active")
+        base.where(Assignment.queue_id == queue_id, Assignment.status == Status.ACTIVE)
         .order_by(Assignment.lease_expires_at)).all()
     progress.stale = [a for a in progress.active
                       if a.lease_expires_at is not None and a.lease_expires_at < now]
     progress.skips = db.session.scalars(
-        base.where(Assignment.queue_id == queue_id, Assignment.status == "skipped")
+        base.where(Assignment.queue_id == queue_id, Assignment.status == Status.SKIPPED)
         .order_by(Assignment.updated_at.desc()).limit(200)).all()
 
 

@@ -30,6 +30,7 @@ from annotator.extensions import db
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.sqltime import plus_minutes
 from annotator.timeutil import utcnow
+from annotator.vocabulary import Status
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def reviewer_queues(user) -> list[QueueSummary]:
         db.session.execute(
             select(Assignment.queue_id, func.min(Assignment.id))
             .where(Assignment.reviewer_id == user.id, Assignment.queue_id.in_(ids),
-                   Assignment.status == "active")
+                   Assignment.status == Status.ACTIVE)
             .group_by(Assignment.queue_id)
         ).all()
     )
@@ -126,9 +127,9 @@ def reviewer_queues(user) -> list[QueueSummary]:
             id=q.id, name=q.name, description=q.description or "", status=q.status,
             due_date=q.due_date, overlap=q.overlap, lease_minutes=q.lease_minutes,
             articles=articles, submitted_slots=min(submitted, articles * q.overlap),
-            my_submitted=mine.get((q.id, "submitted"), 0),
-            my_in_progress=mine.get((q.id, "active"), 0),
-            my_skipped=mine.get((q.id, "skipped"), 0),
+            my_submitted=mine.get((q.id, Status.SUBMITTED), 0),
+            my_in_progress=mine.get((q.id, Status.ACTIVE), 0),
+            my_skipped=mine.get((q.id, Status.SKIPPED), 0),
             active_assignment_id=active.get(q.id), has_work=has_work,
         ))
     return summaries
@@ -185,7 +186,7 @@ def _take_next_once(user_id: int, queue_id: int) -> int | None:
     mine = db.session.scalar(
         select(Assignment.id)
         .where(Assignment.queue_id == queue_id, Assignment.reviewer_id == user_id,
-               Assignment.status == "active")
+               Assignment.status == Status.ACTIVE)
         .order_by(Assignment.id).limit(1)
     )
     if mine is not None:
@@ -235,7 +236,7 @@ def _pick_article(queue: Queue, user_id: int) -> tuple[int, int] | None:
 _A, _Q = Assignment.__table__, Queue.__table__
 _RENEW = (
     update(_A)
-    .where(_A.c.id == bindparam("lease_assignment_id"), _A.c.status == "active")
+    .where(_A.c.id == bindparam("lease_assignment_id"), _A.c.status == Status.ACTIVE)
     .values(lease_expires_at=plus_minutes(
                 bindparam("now", type_=DateTime()),
                 select(_Q.c.lease_minutes).where(_Q.c.id == bindparam("lease_queue_id"))

@@ -17,6 +17,7 @@ from annotator.queues.forms import (
     SkipForm,
 )
 from annotator.security import role_required
+from annotator.vocabulary import Status
 
 bp = Blueprint("queues", __name__, url_prefix="/queues")
 
@@ -160,7 +161,7 @@ def skip(assignment_id: int):
     assignment = db.get_or_404(Assignment, assignment_id, description="No such assignment.")
     if assignment.reviewer_id != current_user.id:
         abort(403, description="You can only skip articles given to you.")
-    if assignment.status != "active":
+    if assignment.status != Status.ACTIVE:
         abort(409, description="Only an article you are working on can be skipped.")
     form = SkipForm()
     if form.validate_on_submit():
