@@ -216,9 +216,9 @@ def test_a_reviewer_removed_from_the_pool_still_reads_what_they_submitted(app, c
     article = make_article()
     queue = make_queue(reviewers=[reviewer], articles=[article])
     done = make_assignment(queue, article, reviewer, status="submitted", labels={0: "claim"})
-    from annotator.queues import manage
+    from annotator.queues import services
 
-    manage.update_queue(queue.id, manage.QueueFields(name=queue.name, overlap=2), [])
+    services.update_queue(queue.id, services.QueueFields(name=queue.name, overlap=2), [])
     login_as(reviewer)
     assert client.get(f"/annotations/{done.id}").status_code == 200
     assert article.title in client.get("/queues/mine").get_data(as_text=True)

@@ -9,7 +9,7 @@ from sqlalchemy import event, select, text
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models import Assignment, Queue, QueueArticle, QueueReviewer, User
-from annotator.queues import manage, queries, services
+from annotator.queues import queries, services
 from tests.factories import make_article, make_assignment, make_outlet, make_queue, make_user
 
 
@@ -190,7 +190,7 @@ def test_reviewer_queues_summarises_progress(app):
     make_queue(reviewers=[other], articles=articles)
     make_assignment(queue, articles[0], other, status="submitted")
     services.take_next(reviewer, queue.id)
-    [summary] = services.reviewer_queues(reviewer)
+    [summary] = queries.reviewer_queues(reviewer)
     assert summary.id == queue.id and summary.articles == 2
     assert summary.submitted_slots == 1 and summary.completion == pytest.approx(0.25)
     assert summary.my_in_progress == 1 and summary.active_assignment_id is not None
@@ -198,7 +198,7 @@ def test_reviewer_queues_summarises_progress(app):
     db.session.execute(QueueReviewer.__table__.delete().where(
         QueueReviewer.user_id == reviewer.id))
     db.session.commit()
-    assert services.reviewer_queues(reviewer) == []
+    assert queries.reviewer_queues(reviewer) == []
 
 
 # --- managing queues: pages, pool, articles, CLI -------------------------------------------
@@ -213,9 +213,9 @@ def test_admin_creates_and_edits_a_queue(app, client, login_as):
         "name": "Elections", "overlap": "3", "reviewers": [str(nina.id)], "status": "open",
         "ordering": "random", "lease_minutes": "60", "due_date": "2030-01-31"})
     assert response.status_code == 302
-    queue = manage.find_queue("Elections")
+    queue = queries.find_queue("Elections")
     assert (queue.overlap, queue.ordering, queue.lease_minutes) == (3, "random", 60)
-    assert [u.username for u in manage.pool(queue.id)] == ["nina"]
+    assert [u.username for u in queries.pool(queue.id)] == ["nina"]
     bad = client.post("/queues/new", data={"name": "Elections", "overlap": "11",
                                            "status": "open", "ordering": "oldest",
                                            "lease_minutes": "60"})
@@ -226,7 +226,7 @@ def test_admin_creates_and_edits_a_queue(app, client, login_as):
     assert response.status_code == 302
     db.session.expire_all()
     assert queue.name == "Elections 2030" and queue.status == "paused"
-    assert manage.pool(queue.id) == []
+    assert queries.pool(queue.id) == []
 
 
 def test_overlap_cannot_drop_below_what_is_taken(app):
@@ -235,9 +235,9 @@ def test_overlap_cannot_drop_below_what_is_taken(app):
     queue = make_queue(overlap=3, reviewers=reviewers, articles=[article])
     for r in reviewers:
         services.take_next(r, queue.id)
-    fields = manage.QueueFields(name=queue.name, overlap=2)
-    with pytest.raises(manage.QueueError, match="below 3"):
-        manage.update_queue(queue.id, fields)
+    fields = services.QueueFields(name=queue.name, overlap=2)
+    with pytest.raises(services.QueueError, match="below 3"):
+        services.update_queue(queue.id, fields)
 
 
 def test_removing_a_reviewer_revokes_their_lease_but_keeps_their_submissions(app, client,
@@ -249,7 +249,7 @@ def test_removing_a_reviewer_revokes_their_lease_but_keeps_their_submissions(app
     done.submit()
     db.session.commit()
     held = services.take_next(reviewer, queue.id)
-    manage.update_queue(queue.id, manage.QueueFields(name=queue.name, overlap=1), [])
+    services.update_queue(queue.id, services.QueueFields(name=queue.name, overlap=1), [])
     db.session.expire_all()
     assert held.status == "revoked" and done.status == "submitted"
     assert _counts(queue)[second.id] == (0, 0)
@@ -280,7 +280,7 @@ def test_add_articles_by_filter_selection_and_remove(app, client, login_as):
     client.post("/queues/add-selection", data={"article_ids": [str(other.id), str(mine[1].id)],
                                                "queue": str(queue.id)})
     assert set(_counts(queue)) == {mine[1].id, mine[2].id, other.id}
-    added, present = manage.add_articles(queue.id, article_filter=ArticleFilter())
+    added, present = services.add_articles(queue.id, article_filter=ArticleFilter())
     assert (added, present) == (1, 3)
     services.take_next(reviewer, queue.id)  # the oldest: mine[0]
     response = client.post(f"/queues/{queue.id}/remove",
@@ -359,7 +359,7 @@ def test_queue_cli(app, runner):
     assert "Added 1 article" in result.output
     result = runner.invoke(args=["queue", "add-articles", "Wire queue", "--all"])
     assert "Added 2 article(s)" in result.output and "1 were already" in result.output
-    queue = manage.find_queue("Wire queue")
+    queue = queries.find_queue("Wire queue")
     services.take_next(db.session.scalar(select(User).where(User.username == "ana")), queue.id)
     result = runner.invoke(args=["queue", "status", "Wire queue"])
     assert result.exit_code == 0 and "3 untouched" not in result.output

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from annotator.annotations.services import recent_submissions
 from annotator.database import reachable
-from annotator.queues.services import reviewer_queues
+from annotator.queues.queries import reviewer_queues
 
 bp = Blueprint("main", __name__)
 

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from annotator.filters import ArticleFilter
-from annotator.queues import manage
+from annotator.queues import queries, services
 from annotator.queues.queries import queue_progress
 from annotator.vocabulary import QUEUE_ORDERS, QUEUE_STATUSES
 
@@ -16,7 +16,7 @@ queue_cli = AppGroup("queue", help="Create queues, add articles, show progress."
 
 
 def _queue_or_fail(name: str):
-    queue = manage.find_queue(name)
+    queue = queries.find_queue(name)
     if queue is None:
         raise click.ClickException(f"No queue named {name!r}.")
     return queue
@@ -36,13 +36,13 @@ def create_command(name, overlap, reviewers, ordering, status, lease_minutes, du
                    description) -> None:
     """Create a queue, optionally with its reviewer pool."""
     try:
-        users = manage.users_by_name(reviewers.split(",")) if reviewers else []
-        queue = manage.create_queue(
-            manage.QueueFields(name=name, overlap=overlap, description=description,
-                               status=status, ordering=ordering, lease_minutes=lease_minutes,
-                               due_date=due.date() if due else None),
+        users = queries.users_by_name(reviewers.split(",")) if reviewers else []
+        queue = services.create_queue(
+            services.QueueFields(name=name, overlap=overlap, description=description,
+                                 status=status, ordering=ordering, lease_minutes=lease_minutes,
+                                 due_date=due.date() if due else None),
             [u.id for u in users])
-    except manage.QueueError as exc:
+    except services.QueueError as exc:
         raise click.ClickException(str(exc)) from exc
     pool = ", ".join(u.username for u in users) or "nobody yet"
     click.echo(f"Created queue {queue.name!r} (id {queue.id}), overlap {overlap}, pool: {pool}.")
@@ -62,7 +62,7 @@ def add_articles_command(name, outlet, since, until, batch, everything) -> None:
                            date_to=until.date() if until else None, batch_id=batch)
     if chosen.is_empty and not everything:
         raise click.UsageError("Give --outlet, --since, --until or --batch, or --all.")
-    added, present = manage.add_articles(queue.id, article_filter=chosen)
+    added, present = services.add_articles(queue.id, article_filter=chosen)
     click.echo(f"Added {added} article(s) to {queue.name!r}; {present} were already in it.")
 
 

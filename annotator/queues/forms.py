@@ -31,8 +31,7 @@ from annotator.filters import ArticleFilter
 from annotator.models.articles import ImportBatch, Outlet
 from annotator.models.auth import User
 from annotator.models.queues import Queue
-from annotator.queues.manage import QueueFields
-from annotator.queues.services import SKIP_REASON_LABELS
+from annotator.queues.services import SKIP_REASON_LABELS, QueueFields
 from annotator.sanitize import clean_plain
 
 

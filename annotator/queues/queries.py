@@ -1,4 +1,5 @@
-"""Reading a queue's progress: articles, reviewers, pace, stale leases, skips."""
+"""Queue reads: a queue's progress (articles, reviewers, pace, stale leases, skips), a reviewer's
+queues, the next free article for a reviewer, pools, and finding queues and users by name."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import selectinload
 
+from annotator.errors import QueueError
 from annotator.extensions import db
 from annotator.models.auth import User
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
@@ -188,8 +190,6 @@ def _pace(progress: QueueProgress, now: datetime) -> None:
 
 
 def _lists(progress: QueueProgress, now: datetime) -> None:
-    from sqlalchemy.orm import selectinload
-
     base = select(Assignment).options(selectinload(Assignment.reviewer),
                                       selectinload(Assignment.article))
     queue_id = progress.queue.id
@@ -231,3 +231,139 @@ def own_assignments(user_id: int, limit: int = 500) -> list[Assignment]:
         select(Assignment).options(selectinload(Assignment.article), selectinload(Assignment.queue))
         .where(Assignment.reviewer_id == user_id)
         .order_by(Assignment.updated_at.desc()).limit(limit)))
+
+
+@dataclass
+class QueueSummary:
+    """A queue as one reviewer sees it on their home page."""
+
+    id: int
+    name: str
+    description: str
+    status: str
+    due_date: date | None
+    overlap: int
+    lease_minutes: int
+    articles: int
+    submitted_slots: int
+    my_submitted: int
+    my_in_progress: int
+    my_skipped: int
+    active_assignment_id: int | None
+    has_work: bool
+
+    @property
+    def total_slots(self) -> int:
+        return self.articles * self.overlap
+
+    @property
+    def completion(self) -> float:
+        """Return the share of all slots (articles x overlap) that are submitted, 0..1."""
+        if not self.total_slots:
+            return 0.0
+        return min(1.0, self.submitted_slots / self.total_slots)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+def reviewer_queues(user) -> list[QueueSummary]:
+    """Return the open and paused queues the user is in the pool of, with their progress."""
+    queues = db.session.scalars(
+        select(Queue)
+        .join(QueueReviewer, QueueReviewer.queue_id == Queue.id)
+        .where(QueueReviewer.user_id == user.id, Queue.status.in_(("open", "paused")))
+        .order_by(Queue.due_date.is_(None), Queue.due_date, Queue.name)
+    ).all()
+    if not queues:
+        return []
+    ids = [q.id for q in queues]
+    totals = {
+        queue_id: (articles, submitted or 0)
+        for queue_id, articles, submitted in db.session.execute(
+            select(QueueArticle.queue_id, func.count(), func.sum(QueueArticle.submitted))
+            .where(QueueArticle.queue_id.in_(ids))
+            .group_by(QueueArticle.queue_id)
+        )
+    }
+    mine: dict[tuple[int, str], int] = {
+        (queue_id, status): n
+        for queue_id, status, n in db.session.execute(
+            select(Assignment.queue_id, Assignment.status, func.count())
+            .where(Assignment.reviewer_id == user.id, Assignment.queue_id.in_(ids))
+            .group_by(Assignment.queue_id, Assignment.status)
+        )
+    }
+    active = dict(
+        db.session.execute(
+            select(Assignment.queue_id, func.min(Assignment.id))
+            .where(Assignment.reviewer_id == user.id, Assignment.queue_id.in_(ids),
+                   Assignment.status == Status.ACTIVE)
+            .group_by(Assignment.queue_id)
+        ).all()
+    )
+    summaries = []
+    for q in queues:
+        articles, submitted = totals.get(q.id, (0, 0))
+        has_work = q.status == "open" and (
+            q.id in active or pick_article(q, user.id) is not None
+        )
+        summaries.append(QueueSummary(
+            id=q.id, name=q.name, description=q.description or "", status=q.status,
+            due_date=q.due_date, overlap=q.overlap, lease_minutes=q.lease_minutes,
+            articles=articles, submitted_slots=min(submitted, articles * q.overlap),
+            my_submitted=mine.get((q.id, Status.SUBMITTED), 0),
+            my_in_progress=mine.get((q.id, Status.ACTIVE), 0),
+            my_skipped=mine.get((q.id, Status.SKIPPED), 0),
+            active_assignment_id=active.get(q.id), has_work=has_work,
+        ))
+    return summaries
+
+
+def pick_article(queue: Queue, user_id: int) -> tuple[int, int] | None:
+    """Return (queue_article id, article id) of the next free article the user never had."""
+    had = exists().where(
+        Assignment.queue_id == queue.id,
+        Assignment.article_id == QueueArticle.article_id,
+        Assignment.reviewer_id == user_id,
+    )
+    stmt = select(QueueArticle.id, QueueArticle.article_id).where(
+        QueueArticle.queue_id == queue.id, QueueArticle.taken < queue.overlap, ~had
+    )
+    # Each order matches an index of queue_articles, so this walks it and stops early.
+    if queue.ordering == "oldest":
+        stmt = stmt.order_by(QueueArticle.sort_date.asc(), QueueArticle.article_id.asc())
+    elif queue.ordering == "newest":
+        stmt = stmt.order_by(QueueArticle.sort_date.desc(), QueueArticle.article_id.desc())
+    elif queue.ordering == "random":
+        stmt = stmt.order_by(QueueArticle.sort_key, QueueArticle.id)
+    else:  # fewest reviews first: breadth before depth
+        stmt = stmt.order_by(QueueArticle.submitted, QueueArticle.taken, QueueArticle.id)
+    row = db.session.execute(stmt.limit(1)).first()
+    return (row[0], row[1]) if row else None
+
+
+def pool(queue_id: int) -> list[User]:
+    """Return the queue's reviewers by username."""
+    return db.session.scalars(
+        select(User).join(QueueReviewer, QueueReviewer.user_id == User.id)
+        .where(QueueReviewer.queue_id == queue_id).order_by(User.username)).all()
+
+
+def find_queue(name_or_id: str) -> Queue | None:
+    """Return the queue with this name (or numeric id)."""
+    queue = db.session.scalar(select(Queue).where(Queue.name == name_or_id))
+    if queue is None and name_or_id.isdigit():
+        queue = db.session.get(Queue, int(name_or_id))
+    return queue
+
+
+def users_by_name(usernames: list[str]) -> list[User]:
+    """Return the users named, raising QueueError for unknown names."""
+    names = [n.strip().lower() for n in usernames if n.strip()]
+    users = db.session.scalars(select(User).where(User.username.in_(names))).all()
+    missing = sorted(set(names) - {u.username for u in users})
+    if missing:
+        raise QueueError("No user named " + ", ".join(missing) + ".")
+    return list(users)

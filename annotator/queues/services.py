@@ -1,4 +1,5 @@
-"""Handing out work: next article, leases, skips and revokes.
+"""Queue writes: creating and editing queues, their pools and articles; handing out work,
+skips and revokes.
 
 The status changes themselves are the Assignment model's methods (take, submit, reopen,
 skip, revoke, expire_stale, revoke_all), which keep the queue_articles counters true; this
@@ -21,20 +22,26 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import DateTime, bindparam, exists, func, select, text, update
+from sqlalchemy import DateTime, bindparam, delete, exists, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from annotator.articles.queries import matching_articles
 from annotator.database import write_transaction
-from annotator.errors import AssignmentStateError, NotInPool
+from annotator.errors import AssignmentStateError, NotInPool, QueueError
 from annotator.extensions import db
+from annotator.filters import ArticleFilter
+from annotator.models.annotations import Annotation
+from annotator.models.articles import Article
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
+from annotator.queues.queries import pick_article
 from annotator.sqltime import plus_minutes
 from annotator.timeutil import utcnow
-from annotator.vocabulary import Status
+from annotator.vocabulary import HOLDING_STATUSES, QUEUE_ORDERS, QUEUE_STATUSES, Status
 
 log = logging.getLogger(__name__)
 
 HANDOUT_ATTEMPTS = 5
+INSERT_CHUNK = 2000
 SKIP_REASON_LABELS = {
     "not_news": "Not news",
     "duplicate": "Duplicate",
@@ -47,92 +54,138 @@ class _Contention(Exception):
     """A hand-out lost a race it should not be able to lose; the attempt is retried."""
 
 
+# --- queues, pools and articles -------------------------------------------------------------
+
+
 @dataclass
-class QueueSummary:
-    """A queue as one reviewer sees it on their home page."""
+class QueueFields:
+    """The editable settings of a queue."""
 
-    id: int
     name: str
-    description: str
-    status: str
-    due_date: date | None
-    overlap: int
-    lease_minutes: int
-    articles: int
-    submitted_slots: int
-    my_submitted: int
-    my_in_progress: int
-    my_skipped: int
-    active_assignment_id: int | None
-    has_work: bool
-
-    @property
-    def total_slots(self) -> int:
-        return self.articles * self.overlap
-
-    @property
-    def completion(self) -> float:
-        """Return the share of all slots (articles x overlap) that are submitted, 0..1."""
-        if not self.total_slots:
-            return 0.0
-        return min(1.0, self.submitted_slots / self.total_slots)
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
+    overlap: int = 2
+    description: str = ""
+    status: str = "open"
+    ordering: str = "oldest"
+    lease_minutes: int = 120
+    due_date: date | None = None
 
 
-def reviewer_queues(user) -> list[QueueSummary]:
-    """Return the open and paused queues the user is in the pool of, with their progress."""
-    queues = db.session.scalars(
-        select(Queue)
-        .join(QueueReviewer, QueueReviewer.queue_id == Queue.id)
-        .where(QueueReviewer.user_id == user.id, Queue.status.in_(("open", "paused")))
-        .order_by(Queue.due_date.is_(None), Queue.due_date, Queue.name)
-    ).all()
-    if not queues:
-        return []
-    ids = [q.id for q in queues]
-    totals = {
-        queue_id: (articles, submitted or 0)
-        for queue_id, articles, submitted in db.session.execute(
-            select(QueueArticle.queue_id, func.count(), func.sum(QueueArticle.submitted))
-            .where(QueueArticle.queue_id.in_(ids))
-            .group_by(QueueArticle.queue_id)
-        )
-    }
-    mine: dict[tuple[int, str], int] = {
-        (queue_id, status): n
-        for queue_id, status, n in db.session.execute(
-            select(Assignment.queue_id, Assignment.status, func.count())
-            .where(Assignment.reviewer_id == user.id, Assignment.queue_id.in_(ids))
-            .group_by(Assignment.queue_id, Assignment.status)
-        )
-    }
-    active = dict(
-        db.session.execute(
-            select(Assignment.queue_id, func.min(Assignment.id))
-            .where(Assignment.reviewer_id == user.id, Assignment.queue_id.in_(ids),
-                   Assignment.status == Status.ACTIVE)
-            .group_by(Assignment.queue_id)
-        ).all()
-    )
-    summaries = []
-    for q in queues:
-        articles, submitted = totals.get(q.id, (0, 0))
-        has_work = q.status == "open" and (
-            q.id in active or _pick_article(q, user.id) is not None
-        )
-        summaries.append(QueueSummary(
-            id=q.id, name=q.name, description=q.description or "", status=q.status,
-            due_date=q.due_date, overlap=q.overlap, lease_minutes=q.lease_minutes,
-            articles=articles, submitted_slots=min(submitted, articles * q.overlap),
-            my_submitted=mine.get((q.id, Status.SUBMITTED), 0),
-            my_in_progress=mine.get((q.id, Status.ACTIVE), 0),
-            my_skipped=mine.get((q.id, Status.SKIPPED), 0),
-            active_assignment_id=active.get(q.id), has_work=has_work,
-        ))
-    return summaries
+def _check_fields(fields: QueueFields, queue_id: int | None = None) -> None:
+    if not fields.name.strip():
+        raise QueueError("A queue needs a name.")
+    if not 1 <= fields.overlap <= 10:
+        raise QueueError("Overlap is between 1 and 10 reviewers per article.")
+    if fields.status not in QUEUE_STATUSES or fields.ordering not in QUEUE_ORDERS:
+        raise QueueError("Unknown status or order.")
+    if fields.lease_minutes < 1:
+        raise QueueError("A lease lasts at least one minute.")
+    clash = db.session.scalar(select(Queue.id).where(Queue.name == fields.name.strip()))
+    if clash is not None and clash != queue_id:
+        raise QueueError(f"A queue named {fields.name.strip()!r} already exists.")
+
+
+def create_queue(fields: QueueFields, reviewer_ids: list[int] = (),
+                 created_by_id: int | None = None) -> Queue:
+    """Create a queue with its reviewer pool."""
+    try:
+        with write_transaction():
+            _check_fields(fields)
+            queue = Queue(name=fields.name.strip(), overlap=fields.overlap,
+                          description=fields.description.strip(), status=fields.status,
+                          ordering=fields.ordering, lease_minutes=fields.lease_minutes,
+                          due_date=fields.due_date, created_by_id=created_by_id)
+            db.session.add(queue)
+            db.session.flush()
+            for user_id in sorted(set(reviewer_ids)):
+                db.session.add(QueueReviewer(queue_id=queue.id, user_id=user_id))
+    except IntegrityError as exc:  # a parallel request took the name
+        raise QueueError(f"A queue named {fields.name.strip()!r} already exists.") from exc
+    return queue
+
+
+def update_queue(queue_id: int, fields: QueueFields,
+                 reviewer_ids: list[int] | None = None) -> Queue:
+    """Change a queue's settings and, when given, its reviewer pool (one transaction)."""
+    with write_transaction():
+        _check_fields(fields, queue_id)
+        queue = db.session.get(Queue, queue_id, with_for_update=True)
+        busiest = db.session.scalar(
+            select(func.max(QueueArticle.taken)).where(QueueArticle.queue_id == queue_id)) or 0
+        if fields.overlap < busiest:
+            raise QueueError(f"Overlap cannot go below {busiest}: that many reviewers already "
+                             "hold or submitted one of its articles.")
+        for name in ("overlap", "status", "ordering", "lease_minutes", "due_date"):
+            setattr(queue, name, getattr(fields, name))
+        queue.name = fields.name.strip()
+        queue.description = fields.description.strip()
+        if reviewer_ids is not None:
+            _set_pool(queue, set(reviewer_ids))
+    return queue
+
+
+def _set_pool(queue: Queue, wanted: set[int]) -> None:
+    """Make the pool exactly `wanted`; removed reviewers' active leases are revoked."""
+    current = set(db.session.scalars(
+        select(QueueReviewer.user_id).where(QueueReviewer.queue_id == queue.id)))
+    removed = current - wanted
+    for user_id in sorted(wanted - current):
+        db.session.add(QueueReviewer(queue_id=queue.id, user_id=user_id))
+    if not removed:
+        return
+    db.session.execute(delete(QueueReviewer).where(
+        QueueReviewer.queue_id == queue.id, QueueReviewer.user_id.in_(removed)))
+    # Their unfinished articles go back to the pool; what they submitted stays theirs.
+    Assignment.revoke_all(queue.id, removed, utcnow())
+
+
+def add_articles(queue_id: int, article_ids: list[int] | None = None,
+                 article_filter: ArticleFilter | None = None) -> tuple[int, int]:
+    """Add articles by id or by filter (an empty filter: all); return (added, already in)."""
+    stmt = select(Article.id, func.coalesce(Article.published_at, Article.created_at))
+    if article_ids is not None:
+        stmt = stmt.where(Article.id.in_(set(article_ids)))
+    elif article_filter is not None:
+        stmt = matching_articles(stmt, article_filter)
+    else:
+        raise QueueError("Say which articles to add.")
+    with write_transaction():
+        if db.session.get(Queue, queue_id) is None:
+            raise QueueError("There is no such queue.")
+        present = select(QueueArticle.id).where(QueueArticle.queue_id == queue_id,
+                                                QueueArticle.article_id == Article.id)
+        new = db.session.execute(stmt.where(~exists(present)).order_by(Article.id)).all()
+        matched = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        now = utcnow()
+        rng = random.SystemRandom()
+        for lo in range(0, len(new), INSERT_CHUNK):
+            db.session.execute(insert(QueueArticle), [
+                {"queue_id": queue_id, "article_id": article_id, "sort_date": when,
+                 "sort_key": rng.random(), "added_at": now, "taken": 0, "submitted": 0}
+                for article_id, when in new[lo:lo + INSERT_CHUNK]
+            ])
+    return len(new), matched - len(new)
+
+
+def remove_articles(queue_id: int, article_ids: list[int]) -> tuple[int, int]:
+    """Remove articles nobody has labelled or holds in this queue; return (removed, kept)."""
+    with write_transaction():
+        busy = set(db.session.scalars(
+            select(Assignment.article_id).where(
+                Assignment.queue_id == queue_id, Assignment.article_id.in_(article_ids),
+                Assignment.status.in_(HOLDING_STATUSES))))
+        labelled = set(db.session.scalars(
+            select(Assignment.article_id)
+            .join(Annotation, Annotation.assignment_id == Assignment.id)
+            .where(Assignment.queue_id == queue_id, Assignment.article_id.in_(article_ids))))
+        removable = sorted(set(article_ids) - busy - labelled)
+        removed = db.session.execute(
+            delete(QueueArticle).where(QueueArticle.queue_id == queue_id,
+                                       QueueArticle.article_id.in_(removable))
+        ).rowcount if removable else 0
+    return removed, len(set(article_ids)) - removed
+
+
+# --- handing out work -----------------------------------------------------------------------
 
 
 def take_next(user, queue_id: int) -> Assignment | None:
@@ -198,7 +251,7 @@ def _take_next_once(user_id: int, queue_id: int) -> int | None:
         )
         return mine
     Assignment.expire_stale(queue_id, now)
-    picked = _pick_article(queue, user_id)
+    picked = pick_article(queue, user_id)
     if picked is None:
         return None
     qa_id, article_id = picked
@@ -206,29 +259,6 @@ def _take_next_once(user_id: int, queue_id: int) -> int | None:
     if assignment is None:  # cannot happen under the queue lock; refuse rather than overfill
         raise _Contention("slot taken concurrently")
     return assignment.id
-
-
-def _pick_article(queue: Queue, user_id: int) -> tuple[int, int] | None:
-    """Return (queue_article id, article id) of the next free article the user never had."""
-    had = exists().where(
-        Assignment.queue_id == queue.id,
-        Assignment.article_id == QueueArticle.article_id,
-        Assignment.reviewer_id == user_id,
-    )
-    stmt = select(QueueArticle.id, QueueArticle.article_id).where(
-        QueueArticle.queue_id == queue.id, QueueArticle.taken < queue.overlap, ~had
-    )
-    # Each order matches an index of queue_articles, so this walks it and stops early.
-    if queue.ordering == "oldest":
-        stmt = stmt.order_by(QueueArticle.sort_date.asc(), QueueArticle.article_id.asc())
-    elif queue.ordering == "newest":
-        stmt = stmt.order_by(QueueArticle.sort_date.desc(), QueueArticle.article_id.desc())
-    elif queue.ordering == "random":
-        stmt = stmt.order_by(QueueArticle.sort_key, QueueArticle.id)
-    else:  # fewest reviews first: breadth before depth
-        stmt = stmt.order_by(QueueArticle.submitted, QueueArticle.taken, QueueArticle.id)
-    row = db.session.execute(stmt.limit(1)).first()
-    return (row[0], row[1]) if row else None
 
 
 # Built once: renew_lease runs on every label save. One UPDATE reads the queue's lease length

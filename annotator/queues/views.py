@@ -8,7 +8,7 @@ from flask_login import current_user
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models.queues import Assignment, Queue
-from annotator.queues import manage, queries, services
+from annotator.queues import queries, services
 from annotator.queues.forms import (
     AddByFilterForm,
     ConfirmForm,
@@ -43,8 +43,8 @@ def new():
     form = QueueForm()
     if form.validate_on_submit():
         try:
-            queue = manage.create_queue(form.fields(), form.reviewers.data, current_user.id)
-        except manage.QueueError as exc:
+            queue = services.create_queue(form.fields(), form.reviewers.data, current_user.id)
+        except services.QueueError as exc:
             form.name.errors.append(str(exc))
         else:
             flash(f"Queue “{queue.name}” created. Now add articles to it.", "success")
@@ -68,11 +68,11 @@ def edit(queue_id: int):
     queue = _queue_or_404(queue_id)
     form = QueueForm(obj=queue)
     if request.method == "GET":
-        form.reviewers.data = [u.id for u in manage.pool(queue.id)]
+        form.reviewers.data = [u.id for u in queries.pool(queue.id)]
     if form.validate_on_submit():
         try:
-            manage.update_queue(queue.id, form.fields(), form.reviewers.data)
-        except manage.QueueError as exc:
+            services.update_queue(queue.id, form.fields(), form.reviewers.data)
+        except services.QueueError as exc:
             form.form_errors.append(str(exc))
         else:
             flash("Queue saved.", "success")
@@ -98,7 +98,7 @@ def add_articles(queue_id: int):
     form = AddByFilterForm()
     if form.validate_on_submit():
         chosen = ArticleFilter() if form.everything.data else form.article_filter()
-        added, present = manage.add_articles(queue_id, article_filter=chosen)
+        added, present = services.add_articles(queue_id, article_filter=chosen)
         flash(f"{added} article(s) added; {present} were already in the queue.", "success")
         return redirect(url_for("queues.detail", queue_id=queue_id))
     return (render_template("queues/add_articles.html", queue=queue, form=form),
@@ -114,8 +114,8 @@ def add_selection():
         flash("Tick at least one article and choose a queue.", "error")
         return redirect(url_for("admin.articles"))
     try:
-        added, present = manage.add_articles(form.queue.data, article_ids=form.article_ids.data)
-    except manage.QueueError as exc:
+        added, present = services.add_articles(form.queue.data, article_ids=form.article_ids.data)
+    except services.QueueError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.articles"))
     flash(f"{added} article(s) added; {present} were already in the queue.", "success")
@@ -131,7 +131,7 @@ def remove_articles(queue_id: int):
     if not form.validate_on_submit():
         flash("Tick at least one article to remove.", "error")
         return redirect(url_for("queues.articles", queue_id=queue_id))
-    removed, kept = manage.remove_articles(queue_id, form.article_ids.data)
+    removed, kept = services.remove_articles(queue_id, form.article_ids.data)
     message = f"{removed} article(s) removed."
     if kept:
         message += f" {kept} kept: someone holds, submitted or labelled them."
