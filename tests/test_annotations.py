@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import event, select
 
-from annotator.annotations import services
+from annotator.annotations import queries, services
 from annotator.extensions import db
 from annotator.models.annotations import Annotation, AnnotationHistory, SourceLink
 from annotator.models.queues import Assignment, QueueArticle
@@ -260,7 +260,7 @@ def test_source_is_normalised_sanitised_and_flags_self_corroboration(app):
     assert link.title == "Report"
     assert "script" not in link.note and "alert" not in link.note and "javascript" not in link.note
     assert "<b>ok</b>" in link.note
-    workspace = services.load_workspace(assignment.id, reviewer)
+    workspace = queries.load_workspace(assignment.id, reviewer)
     assert workspace.outlet_domain == "dailynews.co.uk"
     assert workspace.sources[article.units[1].id][0].id == link.id
 

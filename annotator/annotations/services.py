@@ -1,4 +1,4 @@
-"""The reviewer workspace's reads and writes: labels, sources, submit and reopen.
+"""The reviewer workspace's writes: labels, sources, submit and reopen (reads: queries.py).
 
 Every write is one transaction, taken as a write transaction up front (BEGIN IMMEDIATE on
 SQLite, the assignment row locked FOR UPDATE on PostgreSQL), so two tabs saving at once
@@ -7,20 +7,18 @@ cannot interleave and the history always chains old -> new.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
-# A module import, not a name: agreement.services imports annotations.models, which loads
-# this package, so the name may not exist yet while the two modules import each other.
 from annotator.agreement import services as agreement_services
 from annotator.database import write_transaction
 from annotator.errors import WorkspaceError
 from annotator.extensions import db
 from annotator.models.annotations import Annotation, AnnotationHistory, SourceLink
-from annotator.models.articles import Article, Unit
+from annotator.models.articles import Unit
 from annotator.models.auth import User
-from annotator.models.queues import Assignment, Queue
+from annotator.models.queues import Assignment
 from annotator.queues import services as queue_services
 from annotator.sanitize import clean_note, clean_plain
 from annotator.timeutil import utcnow
@@ -40,90 +38,10 @@ NOT_ACTIVE_REASONS = {
 
 
 @dataclass
-class Workspace:
-    """Everything the annotation page shows for one assignment."""
-
-    assignment: Assignment
-    article: Article
-    units: list  # rows of (id, position, kind, text), in order
-    labels: dict[int, str]
-    sources: dict[int, list[SourceLink]] = field(default_factory=dict)
-    outlet_domain: str | None = None
-    editable: bool = False
-
-    @property
-    def labelled(self) -> int:
-        return len(self.labels)
-
-    @property
-    def complete(self) -> bool:
-        return len(self.labels) == len(self.units)
-
-
-@dataclass
 class SaveResult:
     unit_id: int
     label: str
     changed: bool
-
-
-def get_assignment(assignment_id: int, user: User) -> Assignment:
-    """Return the assignment if the user may see it, else raise 404 or 403."""
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise WorkspaceError(404, "There is no such assignment.")
-    if not assignment.can_view(user):
-        raise WorkspaceError(403, "You can only open your own assignments.")
-    return assignment
-
-
-def load_workspace(assignment_id: int, user: User) -> Workspace:
-    """Read one assignment's article, units, labels and sources for display."""
-    assignment = get_assignment(assignment_id, user)
-    article = db.session.get(Article, assignment.article_id)
-    units = db.session.execute(
-        select(Unit.id, Unit.position, Unit.kind, Unit.text)
-        .where(Unit.article_id == article.id)
-        .order_by(Unit.position)
-    ).all()
-    labels = dict(
-        db.session.execute(
-            select(Annotation.unit_id, Annotation.label).where(
-                Annotation.assignment_id == assignment.id
-            )
-        ).all()
-    )
-    sources: dict[int, list[SourceLink]] = {}
-    for link in db.session.scalars(
-        select(SourceLink).where(SourceLink.assignment_id == assignment.id).order_by(SourceLink.id)
-    ):
-        sources.setdefault(link.unit_id, []).append(link)
-    return Workspace(
-        assignment=assignment,
-        article=article,
-        units=units,
-        labels=labels,
-        sources=sources,
-        outlet_domain=outlet_domain(article),
-        editable=assignment.can_edit(user),
-    )
-
-
-def outlet_domain(article: Article) -> str | None:
-    """Return the registered domain of the article's outlet, falling back to its URL's."""
-    if article.outlet is not None and article.outlet.domain:
-        return article.outlet.domain
-    return registered_domain(article.url) if article.url else None
-
-
-def check_owner(assignment_id: int, user: User) -> None:
-    """Raise 404 or 403 unless the user is the reviewer the assignment was given to."""
-    reviewer_id = db.session.scalar(
-        select(Assignment.reviewer_id).where(Assignment.id == assignment_id))
-    if reviewer_id is None:
-        raise WorkspaceError(404, "There is no such assignment.")
-    if reviewer_id != user.id:
-        raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
 
 
 def _lock_editable(assignment_id: int, user_id: int) -> Assignment:
@@ -203,19 +121,6 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
                                            "new_label": label, "changed_at": now})
         _renew_lease(assignment_id, row.queue_id)
     return SaveResult(unit_id=unit_id, label=label, changed=changed)
-
-
-def next_unlabelled(assignment_id: int, after_unit_id: int) -> int | None:
-    """Return the id of the first unlabelled unit after a unit, wrapping round."""
-    after = db.session.get(Unit, after_unit_id)
-    labelled = select(Annotation.unit_id).where(Annotation.assignment_id == assignment_id)
-    rows = db.session.execute(
-        select(Unit.id, Unit.position)
-        .where(Unit.article_id == after.article_id, Unit.id.not_in(labelled))
-        .order_by(Unit.position)
-    ).all()
-    later = [r.id for r in rows if r.position > after.position]
-    return (later or [r.id for r in rows] or [None])[0]
 
 
 # submit_assignment and reopen_assignment are the only places these transitions happen:
@@ -302,15 +207,6 @@ def add_source(assignment_id: int, user: User, data: SourceInput) -> SourceLink:
     return link
 
 
-def get_source(assignment_id: int, source_id: int, user: User) -> SourceLink:
-    """Return a source of an assignment the user may see, else raise 404 or 403."""
-    get_assignment(assignment_id, user)
-    link = db.session.get(SourceLink, source_id)
-    if link is None or link.assignment_id != assignment_id:
-        raise WorkspaceError(404, "There is no such source.")
-    return link
-
-
 def update_source(assignment_id: int, source_id: int, user: User, data: SourceInput) -> SourceLink:
     """Change a source's URL, stance, title or note (and the unit it belongs to)."""
     values = _source_values(data)
@@ -341,15 +237,3 @@ def remove_source(assignment_id: int, source_id: int, user: User) -> int:
         db.session.execute(delete(SourceLink).where(SourceLink.id == source_id))
         _renew_lease(assignment_id, assignment.queue_id)
     return unit_id
-
-
-def recent_submissions(user: User, limit: int = 10) -> list:
-    """Return the user's latest submitted assignments as (id, title, queue, submitted_at) rows."""
-    return db.session.execute(
-        select(Assignment.id, Article.title, Queue.name.label("queue"), Assignment.submitted_at)
-        .join(Article, Article.id == Assignment.article_id)
-        .join(Queue, Queue.id == Assignment.queue_id)
-        .where(Assignment.reviewer_id == user.id, Assignment.status == Status.SUBMITTED)
-        .order_by(Assignment.submitted_at.desc(), Assignment.id.desc())
-        .limit(limit)
-    ).all()

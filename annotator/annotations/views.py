@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.annotations import services
+from annotator.annotations import queries, services
 from annotator.annotations.forms import SourceForm, parse_label_button, parse_label_payload
 from annotator.annotations.services import NOT_ACTIVE_REASONS
 from annotator.errors import WorkspaceError
@@ -30,7 +30,7 @@ def guidelines():
 @bp.route("/<int:assignment_id>")
 def annotate(assignment_id: int):
     """Show an article's units with the reviewer's labels and sources."""
-    workspace = services.load_workspace(assignment_id, current_user)
+    workspace = queries.load_workspace(assignment_id, current_user)
     return render_template("annotations/annotate.html", ws=workspace, labels=LABELS,
                            source_form=SourceForm(),
                            read_only_reason=NOT_ACTIVE_REASONS.get(workspace.assignment.status))
@@ -45,12 +45,12 @@ def save_label(assignment_id: int):
         else:
             unit_id, label = parse_label_button(request.form.get("set"))
     except WorkspaceError:
-        services.check_owner(assignment_id, current_user)  # 404/403 before what was sent (400)
+        queries.check_owner(assignment_id, current_user)  # 404/403 before what was sent (400)
         raise
     result = services.save_label(assignment_id, current_user, unit_id, label)
     if request.is_json:
         return jsonify(unit_id=result.unit_id, label=result.label, changed=result.changed)
-    target = services.next_unlabelled(assignment_id, unit_id)
+    target = queries.next_unlabelled(assignment_id, unit_id)
     return redirect(_unit_url(assignment_id, target or unit_id))
 
 
@@ -73,7 +73,7 @@ def reopen(assignment_id: int):
 def _source_page(assignment_id: int, form: SourceForm, source_id: int | None = None,
                  status: int = 200):
     """Render the stand-alone source form (the no-script path, and error messages)."""
-    workspace = services.load_workspace(assignment_id, current_user)
+    workspace = queries.load_workspace(assignment_id, current_user)
     if not workspace.editable:
         reason = NOT_ACTIVE_REASONS.get(workspace.assignment.status, "This article is read-only.")
         raise WorkspaceError(409, reason)
@@ -97,7 +97,7 @@ def new_source(assignment_id: int):
 @bp.route("/<int:assignment_id>/sources/<int:source_id>", methods=["GET", "POST"])
 def edit_source(assignment_id: int, source_id: int):
     """Change a source's URL, stance, title or note."""
-    link = services.get_source(assignment_id, source_id, current_user)
+    link = queries.get_source(assignment_id, source_id, current_user)
     form = SourceForm(obj=link)
     if form.validate_on_submit():
         link = services.update_source(assignment_id, source_id, current_user, form.to_input())

@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
-from annotator.annotations.services import recent_submissions
+from annotator.annotations.queries import recent_submissions
 from annotator.database import reachable
 from annotator.queues.queries import reviewer_queues
 
