@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from annotator.articles import services
+from annotator.articles import queries, services
 from annotator.extensions import db
 from annotator.models.articles import Article
 from annotator.urls import normalise_url
@@ -68,7 +68,7 @@ def export_sentences_command(article_ids, fmt, output) -> None:
         missing = sorted(set(article_ids) - found)
         if missing:
             raise click.ClickException("No article with id " + ", ".join(map(str, missing)))
-    for record in services.iter_article_records(list(article_ids) or None):
+    for record in queries.iter_article_records(list(article_ids) or None):
         output.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

@@ -1,7 +1,9 @@
-"""Reads about articles: the article filter applied to a query, filter names, the article list."""
+"""Reads about articles: the article filter applied to a query, filter names, the article list,
+and the articles with their units as export records."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
@@ -97,3 +99,42 @@ def outlet_choices() -> list[tuple[int, str]]:
     """Return every outlet as (id, name), by name."""
     return [tuple(o) for o in db.session.execute(select(Outlet.id, Outlet.name)
                                                 .order_by(Outlet.name))]
+
+
+def article_record(article: Article) -> dict:
+    """Return the export-sentences JSON object for one article."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet.name,
+        "url": article.url,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "units": [
+            {"position": u.position, "kind": u.kind, "start": u.start, "end": u.end,
+             "text": u.text}
+            for u in article.units
+        ],
+    }
+
+
+def iter_article_records(article_ids: list[int] | None = None,
+                         chunk: int = 500) -> Iterator[dict]:
+    """Yield export records for the given articles (all when None), in id order."""
+    last_id = 0
+    while True:
+        stmt = (
+            select(Article)
+            .options(selectinload(Article.units), selectinload(Article.outlet))
+            .where(Article.id > last_id)
+            .order_by(Article.id)
+            .limit(chunk)
+        )
+        if article_ids:
+            stmt = stmt.where(Article.id.in_(article_ids))
+        batch = db.session.scalars(stmt).all()
+        if not batch:
+            return
+        for article in batch:
+            yield article_record(article)
+        last_id = batch[-1].id
+        db.session.expunge_all()

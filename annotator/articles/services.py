@@ -1,4 +1,4 @@
-"""Importing articles (one transaction per file) and reading them back."""
+"""Importing articles: one transaction and one report per file (reading them back: queries.py)."""
 
 from __future__ import annotations
 
@@ -209,44 +209,3 @@ def resolve_outlet(name: str | None, domain: str | None) -> Outlet:
             db.session.flush()
         return outlet
     return resolve_outlet(UNKNOWN_OUTLET, None)
-
-
-def article_record(article: Article) -> dict:
-    """Return the export-sentences JSON object for one article."""
-    return {
-        "id": article.id,
-        "title": article.title,
-        "outlet": article.outlet.name,
-        "url": article.url,
-        "published_at": article.published_at.isoformat() if article.published_at else None,
-        "units": [
-            {"position": u.position, "kind": u.kind, "start": u.start, "end": u.end,
-             "text": u.text}
-            for u in article.units
-        ],
-    }
-
-
-def iter_article_records(article_ids: list[int] | None = None,
-                         chunk: int = 500) -> Iterator[dict]:
-    """Yield export records for the given articles (all when None), in id order."""
-    from sqlalchemy.orm import selectinload
-
-    last_id = 0
-    while True:
-        stmt = (
-            select(Article)
-            .options(selectinload(Article.units), selectinload(Article.outlet))
-            .where(Article.id > last_id)
-            .order_by(Article.id)
-            .limit(chunk)
-        )
-        if article_ids:
-            stmt = stmt.where(Article.id.in_(article_ids))
-        batch = db.session.scalars(stmt).all()
-        if not batch:
-            return
-        for article in batch:
-            yield article_record(article)
-        last_id = batch[-1].id
-        db.session.expunge_all()
