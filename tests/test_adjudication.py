@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from annotator.adjudication import services
+from annotator.adjudication import queries, services
 from annotator.adjudication.queries import reviewer_accuracy, settled_counts
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
@@ -32,7 +32,7 @@ def test_disagreements_lowest_article_alpha_first_then_lowest_sentence_agreement
     #       alpha = 1 - 11*5/(144-25-4-16-1) = 1 - 55/98 = 43/98 = 0.439
     #   A2: ff | cf | pp -> n=6, diagonal 4, n_f 3 n_c 1 n_p 2, alpha = 1 - 5*2/22 = 6/11
     # Sentence agreement (agreeing pairs / pairs): A3p1 1/3, A3p2 1/3, A1p2 0/3, A1p1 1/3.
-    rows = services.disagreements(corpus.queue.id, "open")
+    rows = queries.disagreements(corpus.queue.id, "open")
     u = corpus.unit
     assert [d.unit_id for d in rows] == [u(corpus.a3, 1), u(corpus.a3, 2), u(corpus.a1, 2),
                                          u(corpus.a1, 1)]
@@ -41,12 +41,12 @@ def test_disagreements_lowest_article_alpha_first_then_lowest_sentence_agreement
     assert [d.agreement for d in rows] == pytest.approx([1 / 3, 1 / 3, 0, 1 / 3])
     assert [d.decision.decided_by for d in rows] == [
         "majority", "majority", "unresolved", "majority"]
-    everything = services.disagreements(corpus.queue.id, "all")
+    everything = queries.disagreements(corpus.queue.id, "all")
     assert everything[-1].unit_id == u(corpus.a2, 1)
     assert everything[-1].article_alpha == pytest.approx(6 / 11)
-    assert [d.unit_id for d in services.disagreements(corpus.queue.id, "unresolved")] == [
+    assert [d.unit_id for d in queries.disagreements(corpus.queue.id, "unresolved")] == [
         u(corpus.a1, 2)]
-    assert [d.unit_id for d in services.disagreements(corpus.queue.id, "adjudicated")] == [
+    assert [d.unit_id for d in queries.disagreements(corpus.queue.id, "adjudicated")] == [
         u(corpus.a2, 1)]
 
 
@@ -131,7 +131,7 @@ def test_the_last_adjudication_returns_to_the_list(corpus, lead):
     response = lead.post(f"/adjudication/queues/{corpus.queue.id}/units/{u(corpus.a1, 1)}",
                          data={"label": "fact"})
     assert response.location.endswith(f"/adjudication/queues/{corpus.queue.id}")
-    assert services.next_open(corpus.queue.id) is None
+    assert queries.next_open(corpus.queue.id) is None
 
 
 def test_bad_adjudications_are_refused(corpus, lead):
