@@ -9,7 +9,8 @@ from typing import NoReturn
 import click
 from flask.cli import AppGroup
 
-from annotator.agreement.services import recompute_all, stats_are_stale
+from annotator.agreement.queries import stats_are_stale
+from annotator.agreement.services import recompute_all
 from annotator.stats.batch import DEFAULT_RESAMPLES, DEFAULT_SEED
 from annotator.stats.scoring import RecordError, read_records, score_records
 from annotator.stats.sufficient import LEVELS

@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from annotator.articles.queries import restrict_articles
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
-from annotator.models.agreement import ArticleStats
+from annotator.models.agreement import LAYOUT, ArticleStats
 from annotator.models.annotations import Adjudication, Annotation, SourceLink
 from annotator.models.articles import Article, Outlet, Unit
 from annotator.models.auth import User
@@ -349,3 +349,18 @@ def adjudicated_labels(filters) -> list[tuple[int, int, str, int, str]]:
             if (queue_id, unit_id) in gold:
                 found.append((queue_id, unit_id, gold[queue_id, unit_id], reviewer_id, label))
     return found
+
+
+def stats_are_stale() -> bool:
+    """Tell whether the stored statistics miss an article or use an older layout.
+
+    True after a migration emptied them (as 0004 does) or on a database filled before
+    they existed; `flask agreement recompute --if-stale` then rebuilds them.
+    """
+    old = db.session.scalar(select(func.count()).where(ArticleStats.layout != LAYOUT))
+    stored = db.session.scalar(select(func.count()).select_from(ArticleStats))
+    expected = db.session.scalar(
+        select(func.count()).select_from(
+            select(Assignment.queue_id, Assignment.article_id)
+            .where(Assignment.status == Status.SUBMITTED).distinct().subquery()))
+    return bool(old) or stored != expected

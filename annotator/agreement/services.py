@@ -116,26 +116,11 @@ def _int_matrix(conn, query, columns: int) -> np.ndarray:
     return flat.reshape(-1, columns)
 
 
-def stats_are_stale() -> bool:
-    """Tell whether the stored statistics miss an article or use an older layout.
-
-    True after a migration emptied them (as 0004 does) or on a database filled before
-    they existed; `flask agreement recompute --if-stale` then rebuilds them.
-    """
-    old = db.session.scalar(select(func.count()).where(ArticleStats.layout != LAYOUT))
-    stored = db.session.scalar(select(func.count()).select_from(ArticleStats))
-    expected = db.session.scalar(
-        select(func.count()).select_from(
-            select(Assignment.queue_id, Assignment.article_id)
-            .where(Assignment.status == Status.SUBMITTED).distinct().subquery()))
-    return bool(old) or stored != expected
-
-
 def recompute_all() -> RecomputeResult:
     """Rebuild every article's statistics from the submitted labels, in one transaction."""
     started = time.perf_counter()
     label_index = case({label: i for i, label in enumerate(LABELS)}, value=Annotation.label)
-    # The transaction ends earlier reads first, so the rebuild takes the write lock first.
+    # A write transaction from its first statement: the rebuild holds the write lock throughout.
     with write_transaction():
         conn = db.session.connection()
         # Two plain scans instead of a million-row join: submitted assignments (ordered by
