@@ -100,11 +100,13 @@ def _register_cli(app: Flask) -> None:
 
 def _init_web(app: Flask) -> None:
     from annotator.errors import init_errors
+    from annotator.formatting import register_filters
     from annotator.navigation import nav_items
     from annotator.security import init_security
 
     init_security(app)
     init_errors(app)
+    register_filters(app.jinja_env)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

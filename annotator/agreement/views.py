@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from annotator.agreement import display, queries
+from annotator.agreement import queries
 from annotator.articles.forms import FilterForm
 from annotator.filters import ArticleFilter
 from annotator.security import require_role_for_blueprint
@@ -46,7 +46,7 @@ def overview():
     others = {k: v for k, v in filters.args().items() if k != "outlet"}
     outlet_link = url_for("agreement.overview") + "?" + urlencode({**others, "outlet": ""})
     return render_template(
-        "agreement/overview.html", form=form, filters=filters, report=report, fmt=display,
+        "agreement/overview.html", form=form, filters=filters, report=report,
         outlet_link=outlet_link,
         alpha_chart=charts.alpha_chart(alpha_rows),
         mix_chart=charts.mix_chart(mix_rows, report.labels),
@@ -60,8 +60,7 @@ def article(article_id: int):
     detail = queries.article_detail(article_id, request.args.get("queue", type=int))
     if detail is None:
         abort(404)
-    return render_template("agreement/article.html", detail=detail, labels=queries.LABELS,
-                           fmt=display)
+    return render_template("agreement/article.html", detail=detail, labels=queries.LABELS)
 
 
 @bp.get("/reviewers/<int:user_id>")
@@ -72,4 +71,4 @@ def reviewer(user_id: int):
     if report is None:
         abort(404)
     return render_template("agreement/reviewer.html", form=form, filters=filters,
-                           report=report, labels=queries.LABELS, fmt=display)
+                           report=report, labels=queries.LABELS)
