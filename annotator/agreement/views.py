@@ -7,14 +7,11 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, render_template, request, url_for
 
 from annotator.agreement import queries
+from annotator.agreement.presentation import alpha_chart, method_note_blocks
 from annotator.articles.forms import FilterForm
 from annotator.filters import ArticleFilter
 from annotator.security import require_role_for_blueprint
 from annotator.stats import charts
-from annotator.stats.coefficients import METHOD_NOTES
-from annotator.stats.intervals import EXACT_MAX
-from annotator.stats.records import POOLING_NOTES
-from annotator.stats.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
 
 bp = Blueprint("agreement", __name__, url_prefix="/agreement")
 require_role_for_blueprint(bp, "lead")
@@ -27,20 +24,12 @@ def _filters() -> tuple[FilterForm, ArticleFilter]:
     return form, form.article_filter()
 
 
-def _notes() -> list[str]:
-    pooling = POOLING_NOTES.format(exact_max=EXACT_MAX, min_values=MIN_PAIRABLE_VALUES,
-                                   dominant=DOMINANT_LABEL_SHARE)
-    return [block for text in (METHOD_NOTES, pooling) for block in text.split("\n\n")]
-
-
 @bp.get("/")
 def overview():
     """Show pooled agreement of the filtered articles: outlets, articles, reviewers, labels."""
     form, filters = _filters()
     report = queries.overview(filters, request.args.get("sort", "alpha"),
                               request.args.get("dir", "asc"), request.args.get("page", 1, int))
-    alpha_rows = [(name, f.alpha.value, f.interval.low, f.interval.high)
-                  for name, f in report.outlets]
     mix_rows = [(name, f.label_shares) for name, f in report.outlets]
     # One link per outlet row: build the query string once, the id goes last.
     others = {k: v for k, v in filters.args().items() if k != "outlet"}
@@ -48,9 +37,9 @@ def overview():
     return render_template(
         "agreement/overview.html", form=form, filters=filters, report=report,
         outlet_link=outlet_link,
-        alpha_chart=charts.alpha_chart(alpha_rows),
+        alpha_chart=alpha_chart(report.outlets),
         mix_chart=charts.mix_chart(mix_rows, report.labels),
-        heat_bucket=charts.heat_bucket, notes=_notes(),
+        heat_bucket=charts.heat_bucket, notes=method_note_blocks(),
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from annotator.adjudication.queries import reviewer_accuracy, settled_counts
 from annotator.agreement import queries as agreement_queries
+from annotator.agreement.presentation import alpha_chart, method_note_blocks, method_notes
 from annotator.annotations import label_stream
 from annotator.config import VERSION
 from annotator.exports import report_tables as rr
@@ -36,24 +37,14 @@ from annotator.outlets import queries as outlet_queries
 from annotator.outlets.tallies import DEFINITIONS as OUTLET_DEFINITIONS
 from annotator.outlets.tallies import UNRESOLVED, DomainFigures, OutletFigures
 from annotator.stats import charts
-from annotator.stats.coefficients import METHOD_NOTES
-from annotator.stats.intervals import EXACT_MAX
-from annotator.stats.records import POOLING_NOTES, article_dtype, figure_warnings
+from annotator.stats.records import article_dtype, figure_warnings
 from annotator.stats.rollup import GroupFigures
-from annotator.stats.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
 from annotator.stats.sentences import SettledCounts
 from annotator.timeutil import utcnow
 from annotator.vocabulary import LABELS
 
 TABLES = ("articles", "outlets", "reviewers", "domains")
 CHUNK = 2000
-
-
-def method_notes() -> str:
-    """Return the agreement method notes with the pooling notes filled in."""
-    pooling = POOLING_NOTES.format(exact_max=EXACT_MAX, min_values=MIN_PAIRABLE_VALUES,
-                                   dominant=DOMINANT_LABEL_SHARE)
-    return METHOD_NOTES + "\n" + pooling
 
 
 def definitions() -> dict[str, str]:
@@ -231,16 +222,15 @@ def html_chunks(report: Report) -> Iterator[str]:
     """Yield the self-contained HTML report: its head at once, the body once computed."""
     yield render_template("exports/report_head.html", report=report, css=_static_css())
     mix_keys = (*LABELS, UNRESOLVED)
-    alpha_rows = [(f.name, a.alpha.value if a else None, a.interval.low if a else None,
-                   a.interval.high if a else None) for f, a in report.outlets]
     mix_rows = [(f.name, [f.mix_shares[k] or 0.0 for k in mix_keys]) for f, _ in report.outlets]
     yield render_template(
         "exports/report_body.html", report=report, labels=LABELS, mix_keys=mix_keys,
-        alpha_chart=charts.alpha_chart(alpha_rows), mix_chart=charts.mix_chart(mix_rows, mix_keys),
+        alpha_chart=alpha_chart([(f.name, a) for f, a in report.outlets]),
+        mix_chart=charts.mix_chart(mix_rows, mix_keys),
         articles=[dict(zip(rr.ARTICLE_FIELDS, row, strict=True))
                   for row in lowest_articles(report)],
         reviewers=[dict(zip(rr.REVIEWER_FIELDS, row, strict=True)) for row in report.reviewers],
-        notes=method_notes().split("\n\n"),
+        notes=method_note_blocks(),
         outlet_definitions=OUTLET_DEFINITIONS,
     )
 
