@@ -212,10 +212,10 @@ def _alpha_key(alpha: float | None) -> tuple[bool, float]:
 
 
 def _static_css() -> str:
-    """Return the app's stylesheets, inlined so the HTML report needs no other file."""
+    """Return the stylesheets the report draws with, inlined so it needs no other file."""
     folder = Path(current_app.static_folder or "")
     return "\n".join((folder / "css" / name).read_text(encoding="utf-8")
-                     for name in ("app.css", "reports.css", "exports.css"))
+                     for name in ("app.css", "reports.css", "labels.css"))
 
 
 def html_chunks(report: Report) -> Iterator[str]:
