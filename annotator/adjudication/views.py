@@ -26,7 +26,7 @@ def queue(queue_id: int):
     """List a queue's disagreements, lowest agreement first, and reviewer accuracy."""
     found = db.get_or_404(Queue, queue_id, description="There is no such queue.")
     page = queries.disagreement_page(found, request.args.get("show", "open"),
-                                      request.args.get("page", 1, type=int))
+                                     request.args.get("page", 1, type=int))
     return render_template("adjudication/queue.html", p=page,
                            reviewers=queries.accuracy_table(queue_id))
 
