@@ -103,6 +103,7 @@ def _init_web(app: Flask) -> None:
     from annotator.formatting import register_filters
     from annotator.navigation import nav_items
     from annotator.security import init_security
+    from annotator.vocabulary import DECISIONS
 
     init_security(app)
     init_errors(app)
@@ -110,4 +111,4 @@ def _init_web(app: Flask) -> None:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"app_version": __version__, "nav_items": nav_items}
+        return {"app_version": __version__, "nav_items": nav_items, "decisions": DECISIONS}

@@ -98,7 +98,7 @@ def settled_counts(flt: ArticleFilter) -> SettledCounts:
     """Count the filter's labelled sentences by how their gold label was decided.
 
     Takes the agreement reports' ReportFilter as it is; templates/adjudication/_settled.html
-    draws the result (with css/exports.css).
+    draws the result (with css/labels.css).
     """
     d = unit_decisions(flt)
     how = _decided_by(d).label("how")
