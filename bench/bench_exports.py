@@ -144,7 +144,7 @@ def run_export(path: Path, kind: str, out: Path, trace: bool) -> dict:
     import tracemalloc
 
     from annotator import create_app
-    from annotator.exports import report, services
+    from annotator.exports import downloads, report
     from annotator.filters import ArticleFilter
 
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
@@ -152,10 +152,10 @@ def run_export(path: Path, kind: str, out: Path, trace: bool) -> dict:
     with app.app_context():
         flt = ArticleFilter()
         download = {
-            "annotations-jsonl": lambda: services.annotations_export(flt, "jsonl"),
-            "annotations-csv": lambda: services.annotations_export(flt, "csv"),
-            "matrix": lambda: services.matrix_export(flt),
-            "gold": lambda: services.gold_export(flt),
+            "annotations-jsonl": lambda: downloads.annotations_export(flt, "jsonl"),
+            "annotations-csv": lambda: downloads.annotations_export(flt, "csv"),
+            "matrix": lambda: downloads.matrix_export(flt),
+            "gold": lambda: downloads.gold_export(flt),
             "report-html": lambda: report.download(flt, "html"),
         }[kind]()
         if trace:

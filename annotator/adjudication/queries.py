@@ -97,7 +97,7 @@ def _decided_by(d: Subquery):
 def settled_counts(flt: ArticleFilter) -> SettledCounts:
     """Count the filter's labelled sentences by how their gold label was decided.
 
-    Takes the agreement reports' ReportFilter as it is; templates/adjudication/_settled.html
+    Takes any ArticleFilter as it is; templates/adjudication/_settled.html
     draws the result (with css/labels.css).
     """
     d = unit_decisions(flt)
