@@ -1,4 +1,10 @@
-"""Accounts: creation, authentication with a shared throttle, password changes."""
+"""Accounts: creation, authentication with a shared throttle, password changes.
+
+Every write runs in write_transaction(), which takes the write lock up front (BEGIN IMMEDIATE
+on SQLite): a transaction that reads and writes later cannot get SQLite's write lock while
+another writer holds it, and fails at once with "database is locked". Hashing a password takes
+tens of milliseconds, so it runs outside any transaction (_end_read), never holding a lock.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,10 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from annotator.database import write_transaction
 from annotator.errors import AccountError
 from annotator.extensions import db
 from annotator.models.auth import LoginThrottle, User
@@ -52,45 +60,73 @@ def normalise_username(username: str) -> str:
     return name
 
 
+def _end_read() -> None:
+    """End the read transaction the caller holds, before slow work such as hashing a password.
+
+    A read holds nothing worth keeping (what it loaded is read again when used); ending it means
+    the slow work holds no snapshot or lock, and the write that follows starts afresh.
+    """
+    if db.session().in_transaction():
+        db.session.commit()
+
+
 def create_user(username: str, role: str, password: str | None = None,
                 display_name: str | None = None) -> tuple[User, str | None]:
     """Create a user; without a password, generate a one-time one and return it."""
     name = normalise_username(username)
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
-    if db.session.scalar(select(User.id).where(User.username == name)) is not None:
-        raise AccountError(f"A user named {name!r} already exists.")
     one_time = None
     if password is None:
         one_time = password = generate_password()
     elif len(password) < 10:
         raise AccountError("Passwords need at least 10 characters.")
-    user = User(username=name, role=role, display_name=display_name,
-                password_hash=hash_password(password), must_change_password=one_time is not None)
-    db.session.add(user)
-    db.session.commit()
+    _end_read()
+    password_hash = hash_password(password)
+    taken = AccountError(f"A user named {name!r} already exists.")
+    try:
+        with write_transaction():
+            if db.session.scalar(select(User.id).where(User.username == name)) is not None:
+                raise taken
+            user = User(username=name, role=role, display_name=display_name,
+                        password_hash=password_hash, must_change_password=one_time is not None)
+            db.session.add(user)
+    except IntegrityError as exc:  # PostgreSQL: a parallel creation took the name
+        raise taken from exc
     return user, one_time
 
 
 def reset_password(user: User) -> str:
     """Give the user a one-time password, log out their sessions and return it."""
+    user_id = user.id
     password = generate_password()
-    user.password_hash = hash_password(password)
-    user.must_change_password = True
-    user.session_token = secrets.token_hex(16)
-    db.session.commit()
+    _end_read()
+    password_hash = hash_password(password)
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise AccountError("There is no such user.")
+        user.password_hash = password_hash
+        user.must_change_password = True
+        user.session_token = secrets.token_hex(16)
     return password
 
 
 def change_password(user: User, current: str, new: str) -> str | None:
     """Change the user's password; return an error message or None on success."""
-    if not check_password_hash(user.password_hash, current):
+    user_id, stored = user.id, user.password_hash
+    _end_read()
+    if not check_password_hash(stored, current):
         return "The current password is wrong."
-    user.password_hash = hash_password(new)
-    user.must_change_password = False
-    # Other sessions of this user end; the caller logs the current one in again.
-    user.session_token = secrets.token_hex(16)
-    db.session.commit()
+    password_hash = hash_password(new)
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None or user.password_hash != stored:  # changed while we hashed
+            return "The current password is wrong."
+        user.password_hash = password_hash
+        user.must_change_password = False
+        # Other sessions of this user end; the caller logs the current one in again.
+        user.session_token = secrets.token_hex(16)
     return None
 
 
@@ -110,7 +146,7 @@ def _locked_for(keys: list[str]) -> int:
 
 
 def _record_failure(keys: list[str]) -> None:
-    """Count a failed login for each key, atomically, in the shared database."""
+    """Count a failed login for each key, atomically, in the caller's write transaction."""
     cfg = current_app.config
     now = utcnow()
     window_start = now - timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
@@ -139,12 +175,18 @@ def _record_failure(keys: list[str]) -> None:
         .where(LoginThrottle.key.in_(keys), LoginThrottle.failures >= cfg["LOGIN_MAX_FAILURES"])
         .values(locked_until=lock_until, failures=0, window_start=now)
     )
-    db.session.commit()
+
+
+def _dummy_hash() -> str:
+    """Return a hash to check unknown usernames against, so both paths cost the same."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password(secrets.token_hex(8))
+    return _DUMMY_HASH
 
 
 def authenticate(username: str, password: str, remote_addr: str | None) -> LoginResult:
     """Check credentials, honouring and updating the failed-login throttle."""
-    global _DUMMY_HASH
     name = (username or "").strip().lower()
     keys = _throttle_keys(name, remote_addr)
     wait = _locked_for(keys)
@@ -152,22 +194,25 @@ def authenticate(username: str, password: str, remote_addr: str | None) -> Login
         minutes = max(1, round(wait / 60))
         return LoginResult(None, f"Too many failed logins. Try again in about {minutes} "
                                  f"minute{'s' if minutes != 1 else ''}.", locked=True)
-    user = db.session.scalar(select(User).where(User.username == name))
-    if user is None:
-        if _DUMMY_HASH is None:
-            _DUMMY_HASH = hash_password(secrets.token_hex(8))
-        check_password_hash(_DUMMY_HASH, password)
-        ok = False
-    else:
-        ok = check_password_hash(user.password_hash, password)
+    found = db.session.execute(
+        select(User.id, User.password_hash, User.active).where(User.username == name)
+    ).first()
+    user_id, stored, active = found or (None, None, False)
+    _end_read()
+    ok = check_password_hash(stored or _dummy_hash(), password) and user_id is not None
     if not ok:
-        _record_failure(keys)
+        with write_transaction():
+            _record_failure(keys)
         return LoginResult(None, "Wrong username or password.")
-    if not user.active:
+    if not active:
         return LoginResult(None, "This account is deactivated. Ask an admin.")
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with write_transaction():
+        user = db.session.get(User, user_id)
+        if user is None or user.password_hash != stored or not user.active:
+            # Changed or deactivated while we hashed: as if the password were wrong.
+            return LoginResult(None, "Wrong username or password.")
+        db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))
+        user.last_login_at = utcnow()
     return LoginResult(user)
 
 
