@@ -49,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _init_web(app)
+    _trust_proxies(app)
     return app
 
 
@@ -112,3 +113,14 @@ def _init_web(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict[str, Any]:
         return {"app_version": __version__, "nav_items": nav_items, "decisions": DECISIONS}
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the headers TRUSTED_PROXIES proxies set."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        # What a TLS proxy sets: the client's address (the login throttle counts per address)
+        # and the scheme. The Host is the one the proxy passes on, as without a proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

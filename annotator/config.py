@@ -30,6 +30,15 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _count(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
 class Config:
     """Settings for production; development and testing relax a few of them."""
 
@@ -49,11 +58,17 @@ class Config:
     # Uploads of article files; the importer also checks each file itself.
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     IMPORT_MAX_FILE_BYTES = 10 * 1024 * 1024
+    # Failed logins lock an account after a few in the window, and a client address only
+    # after many more: colleagues behind one NAT or proxy share an address.
     LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = _count("LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
     LOGIN_WINDOW_SECONDS = 15 * 60
     LOGIN_LOCK_SECONDS = 15 * 60
     PASSWORD_HASH_METHOD = "scrypt"
     PREFERRED_URL_SCHEME = "https"
+    # Proxies in front of the app whose X-Forwarded-For and -Proto headers are believed
+    # (the factory applies werkzeug's ProxyFix); 0 believes none, as a client can send any.
+    TRUSTED_PROXIES = _count("TRUSTED_PROXIES", 0)
 
 
 class DevelopmentConfig(Config):

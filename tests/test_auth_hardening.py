@@ -1,4 +1,4 @@
-"""Accounts under pressure: simultaneous logins and account creation."""
+"""Accounts under pressure: the failed-login throttle, simultaneous logins and creations."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from annotator.auth import services
 from annotator.errors import AccountError
 from annotator.extensions import db
 from annotator.models.auth import User
+from tests.conftest import make_test_app
 from tests.factories import PASSWORD, make_user
 
 # What production's scrypt costs, near enough: the hash is the slow step between the read and
@@ -36,6 +37,77 @@ def _all_at_once(work, items):
     db.session.commit()  # threads see what the test made
     with ThreadPoolExecutor(len(items)) as pool:
         return list(pool.map(run, items))
+
+
+def _fail(client, username, times=1, **kwargs):
+    for _ in range(times):
+        assert login(client, username, "not the password", **kwargs).status_code == 401
+
+
+# --- the failed-login throttle ------------------------------------------------------------------
+
+
+def test_five_typos_by_one_user_do_not_lock_out_the_others(app, client):
+    make_user(username="alice")
+    make_user(username="bob")
+    # Every request comes from one address, as behind the proxy the README recommends.
+    _fail(client, "alice", app.config["LOGIN_MAX_FAILURES"])
+    assert login(client, "alice", PASSWORD).status_code == 429
+    assert login(app.test_client(), "bob", PASSWORD).status_code == 302
+
+
+def test_a_locked_unknown_username_looks_like_a_locked_real_one(app, client):
+    make_user(username="carol")
+    pages = []
+    for name in ("carol", "nobody"):
+        _fail(client, name, app.config["LOGIN_MAX_FAILURES"])
+        response = login(client, name, PASSWORD)
+        pages.append((response.status_code, response.get_data(as_text=True).replace(name, "?")))
+    assert pages[0][0] == 429 and "Too many failed logins" in pages[0][1]
+    assert pages[0] == pages[1]
+
+
+def test_many_failures_from_one_address_lock_that_address(app, client):
+    make_user(username="dave")
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    for i in range(limit - 1):  # a different name each time: no account reaches its own bar
+        _fail(client, f"guess{i}")
+    assert login(app.test_client(), "dave", PASSWORD).status_code == 302
+    _fail(client, "guess-last")
+    assert login(app.test_client(), "dave", PASSWORD).status_code == 429
+    elsewhere = {"REMOTE_ADDR": "192.0.2.8"}
+    assert login(app.test_client(), "dave", PASSWORD, environ_base=elsewhere).status_code == 302
+
+
+def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_proxy(app, client,
+                                                                                     db_url):
+    make_user(username="erin")
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    # No trusted proxy (the default): a made-up header does not hide where the guesses come from.
+    for i in range(3):
+        _fail(client, f"guess{i}", headers={"X-Forwarded-For": f"198.51.100.{i}"})
+    assert login(app.test_client(), "erin", PASSWORD,
+                 headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 429
+
+    # Behind one trusted proxy, each client is known by the address the proxy appends.
+    proxied = make_test_app(db_url, TRUSTED_PROXIES=1, LOGIN_MAX_FAILURES_PER_ADDRESS=3)
+
+    def via_proxy(client_address: str) -> dict:
+        return {"headers": {"X-Forwarded-For": client_address},
+                "environ_base": {"REMOTE_ADDR": "10.0.0.2"}}
+
+    with proxied.app_context():
+        try:
+            _fail(proxied.test_client(), "guess-a", **via_proxy("198.51.100.7"))
+            _fail(proxied.test_client(), "guess-b", **via_proxy("198.51.100.7"))
+            # What the client itself put in front of the proxy's entry counts for nothing.
+            _fail(proxied.test_client(), "guess-c", **via_proxy("192.0.2.1, 198.51.100.7"))
+            locked = login(proxied.test_client(), "erin", PASSWORD, **via_proxy("198.51.100.7"))
+            other = login(proxied.test_client(), "erin", PASSWORD, **via_proxy("203.0.113.9"))
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    assert (locked.status_code, other.status_code) == (429, 302)
 
 
 # --- simultaneous writes ----------------------------------------------------------------------

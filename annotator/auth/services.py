@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -130,28 +131,44 @@ def change_password(user: User, current: str, new: str) -> str | None:
     return None
 
 
-def _throttle_keys(username: str, remote_addr: str | None) -> list[str]:
-    return [f"user:{username}", f"addr:{remote_addr or 'unknown'}"]
+def _user_key(username: str) -> str:
+    return f"user:{username}"
 
 
-def _locked_for(keys: list[str]) -> int:
+def _throttle_keys(username: str, remote_addr: str | None) -> dict[str, int]:
+    """Return the throttle's keys for a login attempt, each with the failures that lock it.
+
+    The account (any name typed, known or not, so a lock reveals nothing) locks after a few
+    failures. The client address locks only after many more: colleagues behind one NAT share
+    it, and so did everyone behind the proxy until TRUSTED_PROXIES told the app the real one.
+    """
+    cfg = current_app.config
+    address = (remote_addr or "unknown")[:100]
+    return {_user_key(username): cfg["LOGIN_MAX_FAILURES"],
+            f"addr:{address}": cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"]}
+
+
+def _locked_for(keys: Iterable[str]) -> int:
     """Return the seconds left on the longest lock among keys (0 when none)."""
     now = utcnow()
     until = db.session.scalar(
         select(func.max(LoginThrottle.locked_until)).where(
-            LoginThrottle.key.in_(keys), LoginThrottle.locked_until > now
+            LoginThrottle.key.in_(list(keys)), LoginThrottle.locked_until > now
         )
     )
     return int((until - now).total_seconds()) + 1 if until else 0
 
 
-def _record_failure(keys: list[str]) -> None:
-    """Count a failed login for each key, atomically, in the caller's write transaction."""
+def _record_failure(limits: dict[str, int]) -> None:
+    """Count a failed login for each key, atomically, in the caller's write transaction.
+
+    A key whose count reaches its limit within the window locks for LOGIN_LOCK_SECONDS.
+    """
     cfg = current_app.config
     now = utcnow()
     window_start = now - timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    for key in keys:
+    for key in limits:
         stmt = insert(LoginThrottle).values(key=key, failures=1, window_start=now)
         # An old window starts over; otherwise the counter grows in the database,
         # so concurrent processes cannot lose a failure.
@@ -170,11 +187,12 @@ def _record_failure(keys: list[str]) -> None:
         )
         db.session.execute(stmt)
     lock_until = now + timedelta(seconds=cfg["LOGIN_LOCK_SECONDS"])
-    db.session.execute(
-        db.update(LoginThrottle)
-        .where(LoginThrottle.key.in_(keys), LoginThrottle.failures >= cfg["LOGIN_MAX_FAILURES"])
-        .values(locked_until=lock_until, failures=0, window_start=now)
-    )
+    for key, limit in limits.items():
+        db.session.execute(
+            db.update(LoginThrottle)
+            .where(LoginThrottle.key == key, LoginThrottle.failures >= limit)
+            .values(locked_until=lock_until, failures=0, window_start=now)
+        )
 
 
 def _dummy_hash() -> str:
@@ -211,7 +229,9 @@ def authenticate(username: str, password: str, remote_addr: str | None) -> Login
         if user is None or user.password_hash != stored or not user.active:
             # Changed or deactivated while we hashed: as if the password were wrong.
             return LoginResult(None, "Wrong username or password.")
-        db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0]))
+        # The account's count starts over; the address's does not (one good account must not
+        # let an address guess at the others).
+        db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == _user_key(name)))
         user.last_login_at = utcnow()
     return LoginResult(user)
 
