@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from annotator.exports.writers import FORMULA_NOTE
 from annotator.filters import ArticleFilter
+
+# The definition every export carries: how CSV files keep formula-like text from running.
+FORMULA_TERM = "formula-like text"
 
 
 def export_filename(kind: str, flt: ArticleFilter, made: date, ext: str) -> str:
@@ -24,7 +28,7 @@ def metadata(kind: str, flt: ArticleFilter, made: datetime, version: str,
         "app_version": version,
     }
     meta.update(extra)
-    meta["definitions"] = definitions
+    meta["definitions"] = {**definitions, FORMULA_TERM: FORMULA_NOTE}
     return meta
 
 

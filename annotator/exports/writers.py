@@ -2,6 +2,9 @@
 
 The CSV and JSONL writers are generators that take rows lazily and yield text in blocks, so a
 response or a file receives a million rows without the rows ever being held together.
+
+Every cell of every CSV goes through spreadsheet_cells: text that a spreadsheet would run as a
+formula (OWASP's CSV-injection rule) gets a leading "'"; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
@@ -23,6 +27,20 @@ CSV_READING_HINT = (
     'Lines starting with "#" are this header. Read with pandas.read_csv(path, comment="#") '
     'or R read.csv(path, comment.char = "#"); text cells are quoted, so "#" inside them is data.'
 )
+# OWASP's rule against CSV injection: a cell starting with one of these is a formula to Excel,
+# LibreOffice or Google Sheets, quoted or not; a leading "'" makes it text.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
+FORMULA_NOTE = (
+    "In CSV files a text cell that starts with =, +, -, @, a tab or a carriage return is "
+    "written with a ' in front, so a spreadsheet shows it as text instead of running it as a "
+    "formula (OWASP's rule against CSV injection); drop that first ' to get the text as "
+    "stored. Numbers are written as numbers, negative ones too. JSON, JSON Lines and XLSX "
+    "files hold the text as stored (XLSX as text cells, never formulas)."
+)
+# Where a spreadsheet splits a line into cells: commas, or semicolons or tabs in some locales
+# (a quote opening the cell is dropped before the cell is read).
+_CELL_BREAK = re.compile(r'([,;\t]"?)')
 
 
 def jsonl_stream(meta: dict[str, Any] | None, records: Iterable[dict]) -> Iterator[str]:
@@ -56,10 +74,10 @@ def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]],
     # cells (None) come out as "" which pandas and R read as missing.
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
     if comment:
-        buffer.write(comment)
-    writer.writerow(header)
+        buffer.write(_comment_text(comment))
+    writer.writerow(spreadsheet_cells(header))
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(spreadsheet_cells(row))
         if buffer.tell() >= BLOCK_CHARS:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -72,15 +90,41 @@ def matrix_csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]],
     """Yield a reliability matrix: ids and label codes bare, missing cells as NA, text quoted."""
     buffer = io.StringIO()
     if comment:
-        buffer.write(comment)
-    buffer.write(",".join(_quote(name) for name in header) + "\n")
+        buffer.write(_comment_text(comment))
+    buffer.write(",".join(_quote(name) for name in spreadsheet_cells(header)) + "\n")
     for row in rows:
-        buffer.write(",".join(_matrix_cell(cell) for cell in row) + "\n")
+        buffer.write(",".join(_matrix_cell(cell) for cell in spreadsheet_cells(row)) + "\n")
         if buffer.tell() >= BLOCK_CHARS:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def spreadsheet_cells(cells: Iterable[Any]) -> list[Any]:
+    """Return a row's cells as a spreadsheet must read them: data, never a formula.
+
+    A text cell starting with =, +, -, @, a tab or a carriage return gets a leading "'"
+    (OWASP); numbers (a negative alpha too), None and other text pass unchanged. The one
+    place every CSV cell goes through: rows, headers and the comment block's lines.
+    """
+    # One type test and one set lookup per cell: a million-row export calls this per row.
+    return [("'" + cell if cell[:1] in _TRIGGERS else cell) if isinstance(cell, str) else cell
+            for cell in cells]
+
+
+def _comment_text(comment: str) -> str:
+    """Return the "#" comment block with every cell a spreadsheet would cut from it made safe.
+
+    pandas and R skip these lines, but a spreadsheet shows them, cut into cells at each
+    comma (or semicolon or tab): the filter's outlet or queue name may hold a formula.
+    """
+    lines = []
+    for line in comment.split("\n"):
+        parts = _CELL_BREAK.split(line)
+        parts[2::2] = spreadsheet_cells(parts[2::2])
+        lines.append("".join(parts))
+    return "\n".join(lines)
 
 
 def _quote(text: str) -> str:
