@@ -58,6 +58,10 @@ class Config:
     # Uploads of article files; the importer also checks each file itself.
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     IMPORT_MAX_FILE_BYTES = 10 * 1024 * 1024
+    # One article: its stored text, and its units (headline, sentences, captions); the
+    # importer refuses a bigger one with file:line: reason.
+    ARTICLE_MAX_CHARS = _count("ARTICLE_MAX_CHARS", 300_000)
+    ARTICLE_MAX_UNITS = _count("ARTICLE_MAX_UNITS", 3_000)
     # Failed logins lock an account after a few in the window, and a client address only
     # after many more: colleagues behind one NAT or proxy share an address.
     LOGIN_MAX_FAILURES = 5

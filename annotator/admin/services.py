@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from annotator.admin import queries
-from annotator.articles.services import import_sources
+from annotator.articles.services import import_sources, upload_name
 from annotator.database import write_transaction
 from annotator.errors import AdminError
 from annotator.extensions import db
@@ -167,7 +167,7 @@ def split_unit(article_id: int, position: int, at: int) -> None:
 
 def import_uploads(files: list, user_id: int):
     """Import uploaded files through the importer, one transaction per file; return the report."""
-    sources = [(f.filename or "upload", (lambda f=f: f.read())) for f in files if f]
-    names = ", ".join(name for name, _ in sources)[:500]
+    sources = [(upload_name(f.filename), (lambda f=f: f.read())) for f in files if f]
+    names = ", ".join(name for name, _ in sources)
     return import_sources(sources, origin="upload", user_id=user_id,
                           description=f"upload: {names}")

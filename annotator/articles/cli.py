@@ -45,7 +45,10 @@ def import_articles_command(paths, outlet, url, fmt) -> None:
             click.echo(line)
         else:
             click.echo(f"error {item.error}", err=True)
-    batch = f"Batch {report.batch_id}" if report.batch_id else "Nothing new"
+    if report.batch_id:
+        batch = f"Batch {report.batch_id}"
+    else:
+        batch = "Nothing imported" if report.failed else "Nothing new"
     click.echo(
         f"{batch}: {len(report.files)} file(s), {report.imported} article(s) "
         f"imported, {report.duplicates} already present, {len(report.failed)} file(s) rejected."

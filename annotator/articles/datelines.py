@@ -35,9 +35,11 @@ def parse_dateline(value: str) -> datetime:
     """Parse a dateline such as "Tuesday 19 September 2023 - 13:04"; ValueError if unparseable."""
     value = value.strip()
     try:
-        return naive_utc(datetime.fromisoformat(value))
+        written = datetime.fromisoformat(value)
     except ValueError:
         pass
+    else:
+        return naive_utc(written)  # ValueError when out of range in UTC
     text = re.sub(r"^(?:last\s+)?(?:published|posted|updated)(?:\s+on)?\s*:?\s*", "", value,
                   flags=re.IGNORECASE)  # fmt: skip
     text = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text)
@@ -73,10 +75,20 @@ def _month_word(word: str) -> str:
 
 
 def naive_utc(value: datetime) -> datetime:
-    """Convert an aware datetime to naive UTC; leave a naive one as written."""
+    """Convert an aware datetime to naive UTC; leave a naive one as written.
+
+    ValueError (not OverflowError) for a time that leaves the years 1-9999 once in UTC,
+    such as 9999-12-31T23:59:59-14:00.
+    """
     if value.tzinfo is None:
         return value
-    return value.astimezone(UTC).replace(tzinfo=None)
+    try:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise ValueError(
+            f"date {value.isoformat()!r} is out of range: in UTC it falls outside the years "
+            "1 to 9999"
+        ) from None
 
 
 def looks_like_dateline(line: str) -> bool:

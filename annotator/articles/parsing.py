@@ -65,6 +65,11 @@ OUTLET_MAX_CHARS = 200  # Outlet.name
 # segmentation; turning them into \n keeps a unit from ever spanning one.
 _NEWLINES = re.compile(r"\r\n?")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# csv's own cap on one field (131,072 characters) would refuse an article text the size limits
+# allow; no field can be longer than a whole file.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+# Half of a UTF-16 pair, which JSON can spell ("\ud800") but no text can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 class ArticleFormatError(ValueError):
     """A file that cannot be imported; str() reads "name:line: message"."""
@@ -125,13 +130,17 @@ def parse_file(
     outlet: str | None = None,
     url: str | None = None,
     max_bytes: int = MAX_BYTES,
+    max_chars: int | None = None,
+    max_units: int | None = None,
     cut_trailer: bool = True,
 ) -> list[ParsedArticle]:
     """Parse one file into articles, or raise ArticleFormatError naming file and line.
 
     outlet and url are defaults for records that do not carry their own; url is refused for
     a file holding more than one article (Article.url is unique). With cut_trailer (the
-    default) everything after a trailer such as "Leave a Reply" is dropped.
+    default) everything after a trailer such as "Leave a Reply" is dropped. max_chars and
+    max_units (the app's ARTICLE_MAX_CHARS and ARTICLE_MAX_UNITS; None: no limit) refuse an
+    article whose stored text or whose units would be more.
     """
     fmt = _resolve_format(name, fmt)
     # Before decoding: a 50 MB upload is refused without reading it into a str.
@@ -155,7 +164,8 @@ def parse_file(
             name, None, f"one url given for {len(records)} articles; give each record its own"
         )
     return [
-        _build(name, rec, default_outlet=outlet, default_url=url, cut_trailer=cut_trailer)
+        _build(name, rec, default_outlet=outlet, default_url=url, cut_trailer=cut_trailer,
+               max_chars=max_chars, max_units=max_units)
         for rec in records
     ]
 
@@ -237,6 +247,14 @@ def _read_jsonl(name: str, text: str) -> Iterator[_Record]:
             raise ArticleFormatError(
                 name, number, f"malformed JSON: {exc.msg} at column {exc.colno}"
             ) from None
+        except RecursionError:
+            # An article is one flat object; arrays in arrays a thousand deep are not one.
+            raise ArticleFormatError(
+                name, number, "malformed JSON: arrays or objects nested too deeply"
+            ) from None
+        except ValueError as exc:  # a number of more than 4,300 digits, say
+            reason = str(exc).split(";")[0]
+            raise ArticleFormatError(name, number, f"unreadable JSON: {reason}") from None
         if not isinstance(obj, dict):
             raise ArticleFormatError(
                 name, number, f"expected a JSON object, found {_json_type(obj)}"
@@ -255,6 +273,11 @@ def _read_jsonl(name: str, text: str) -> Iterator[_Record]:
             if value is not None and not isinstance(value, str):
                 raise ArticleFormatError(
                     name, number, f"{field!r} must be a string, found {_json_type(value)}"
+                )
+            if value is not None and (half := _SURROGATE.search(value)):
+                raise ArticleFormatError(
+                    name, number, f"{field!r} holds a lone surrogate "
+                    f"(\\u{ord(half.group()):04x}), half of a character; fix its escape",
                 )
             values[field] = value
         yield _record_from_fields(name, number, values)
@@ -313,11 +336,18 @@ def _record_from_fields(name: str, line: int, values: dict[str, str | None]) -> 
     raw_date = (values.get("published_at") or "").strip()
     if raw_date:
         try:
-            published_at = naive_utc(datetime.fromisoformat(raw_date))
+            written = datetime.fromisoformat(raw_date)
         except ValueError:
             raise ArticleFormatError(
                 name, line, f"unparseable date {raw_date!r} (expected ISO 8601, e.g. "
                 "2023-09-19T13:04:00+04:00)",
+            ) from None
+        try:
+            published_at = naive_utc(written)
+        except ValueError:
+            raise ArticleFormatError(
+                name, line, f"published_at {raw_date!r} is out of range: in UTC it falls "
+                "outside the years 1 to 9999",
             ) from None
     return _Record(
         line=line,
@@ -336,8 +366,10 @@ def _build(
     default_outlet: str | None,
     default_url: str | None,
     cut_trailer: bool,
+    max_chars: int | None = None,
+    max_units: int | None = None,
 ) -> ParsedArticle:
-    """Clean one record into its stored text and units."""
+    """Clean one record into its stored text and units, within the size limits given."""
     title = _MARKDOWN_HEADING.sub("", clean_line(record.title.replace("\n", " ")))
     if not any(ch.isalnum() for ch in title):
         raise ArticleFormatError(name, record.line, "no title")
@@ -364,6 +396,15 @@ def _build(
     blocks = body_blocks(record.body, title, cut_trailer)
     if not blocks:
         raise ArticleFormatError(name, record.line, "no article text after the title")
+    if max_chars is not None:
+        # The stored text's length, known before the (slower) sentence splitting.
+        size = len(title) + sum(2 + sum(len(item) for _, item in block) + len(block) - 1
+                                for block in blocks)
+        if size > max_chars:
+            raise ArticleFormatError(
+                name, record.line, f"article is {size:,} characters long, over the limit of "
+                f"{max_chars:,} set by ARTICLE_MAX_CHARS; split it or raise the limit",
+            )
 
     pieces = [title]
     offset = len(title)
@@ -385,6 +426,12 @@ def _build(
                             ParsedUnit(len(units), "body", start, start + len(sentence), sentence)
                         )
             offset += len(item)
+            if max_units is not None and len(units) > max_units:
+                raise ArticleFormatError(
+                    name, record.line, f"article has more than {max_units:,} units (headline, "
+                    "sentences and captions), the limit set by ARTICLE_MAX_UNITS; split it or "
+                    "raise the limit",
+                )
     text = "".join(pieces)
 
     return ParsedArticle(
