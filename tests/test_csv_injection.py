@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from annotator.agreement.services import recompute_all
 from annotator.exports import downloads
@@ -157,3 +158,7 @@ def test_the_metadata_says_text_cells_are_escaped(hostile):
     assert report["meta"]["definitions"]["formula-like text"] == note
     # JSON keeps the text as stored.
     assert report["articles"][0]["title"] == TITLE
+    workbook = load_workbook(io.BytesIO(b"".join(report_exports.download(flt, "xlsx").chunks)))
+    assert ["formula-like text", note] in [[c.value for c in row]
+                                           for row in workbook["metadata"].iter_rows()]
+    assert workbook["articles"]["C2"].value == TITLE  # XLSX: the text as stored, as text
