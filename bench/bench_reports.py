@@ -31,6 +31,7 @@ from corpus import outlets as corpus_outlets  # noqa: E402
 
 from annotator import create_app  # noqa: E402
 from annotator.extensions import db  # noqa: E402
+from annotator.models.auth import UserSession  # noqa: E402
 
 LABELS = ("fact", "claim", "opinion", "prediction")
 PREVALENCE = (0.45, 0.25, 0.20, 0.10)
@@ -147,6 +148,10 @@ def measure(path: str, requests: int) -> None:
             " FROM agreement_article_stats")).scalar()
         print(f"stored records: {size / 1e6:.1f} MB")
         lead = db.session.scalar(db.select(User).where(User.username == "bench-lead"))
+        login = UserSession(user_id=lead.id)  # the session cookie names a login
+        db.session.add(login)
+        db.session.commit()
+        lead.login_session_id = login.id
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = lead.get_id()

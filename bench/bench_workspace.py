@@ -42,6 +42,7 @@ from annotator import create_app  # noqa: E402
 from annotator.articles.parsing import parse_file  # noqa: E402
 from annotator.extensions import db  # noqa: E402
 from annotator.models import Article, Assignment, Outlet, Queue, QueueArticle, Unit, User  # noqa: E402
+from annotator.models.auth import UserSession  # noqa: E402
 
 PASSWORD = "bench password 300"
 SECRET = "bench-secret-" + "k" * 40
@@ -119,6 +120,10 @@ def in_process(app, assignment_id: int, renders: int) -> tuple[str, list[str]]:
     client = app.test_client()
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.username == "bench"))
+        login = UserSession(user_id=user.id)  # the session cookie names a login
+        db.session.add(login)
+        db.session.commit()
+        user.login_session_id = login.id
         unit_ids = db.session.scalars(db.select(Unit.id).order_by(Unit.position)).all()
         user_id = user.get_id()
     with client.session_transaction() as session:

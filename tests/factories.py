@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import secrets
 from datetime import datetime
 
 from werkzeug.security import generate_password_hash
@@ -20,6 +21,7 @@ from annotator.models import (
     Unit,
     User,
 )
+from annotator.models.auth import UserSession
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -27,7 +29,7 @@ _counter = itertools.count(1)
 
 def make_user(role: str = "reviewer", username: str | None = None, password: str = PASSWORD,
               active: bool = True, must_change_password: bool = False) -> User:
-    """Create and commit a user."""
+    """Create and commit a user, with one login that `login_as(user)` (user.get_id()) uses."""
     user = User(
         username=username or f"{role}{next(_counter)}",
         role=role,
@@ -36,7 +38,11 @@ def make_user(role: str = "reviewer", username: str | None = None, password: str
         password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"),
     )
     db.session.add(user)
+    db.session.flush()
+    login_id = secrets.token_hex(16)
+    db.session.add(UserSession(id=login_id, user_id=user.id))
     db.session.commit()
+    user.login_session_id = login_id
     return user
 
 

@@ -43,6 +43,7 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "main.health": {"GET": ANYONE},
     "auth.login": {"GET": (200, 302, 302, 302, 302), "POST": (400, 302, 302, 302, 302)},
     "auth.logout": {"POST": (401, 302, 302, 302, 302)},
+    "auth.logout_everywhere": {"POST": (401, 302, 302, 302, 302)},
     "auth.change_password": {"GET": LOGGED_IN, "POST": (401, 400, 400, 400, 400)},
     # articles (leads read)
     "articles.index": {"GET": LEADS},

@@ -1,9 +1,11 @@
-"""Accounts under pressure: the failed-login throttle, simultaneous logins and creations."""
+"""Accounts under pressure: the failed-login throttle, logging out, simultaneous logins."""
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
@@ -11,8 +13,8 @@ from werkzeug.security import generate_password_hash
 from annotator.auth import services
 from annotator.errors import AccountError
 from annotator.extensions import db
-from annotator.models.auth import User
-from tests.conftest import make_test_app
+from annotator.models.auth import User, UserSession
+from tests.conftest import empty_tables, make_test_app
 from tests.factories import PASSWORD, make_user
 
 # What production's scrypt costs, near enough: the hash is the slow step between the read and
@@ -108,6 +110,100 @@ def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_pro
             db.session.remove()
             db.engine.dispose()
     assert (locked.status_code, other.status_code) == (429, 302)
+
+
+# --- logging out ---------------------------------------------------------------------------------
+
+
+def _session_cookie(app, client) -> str:
+    return client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+
+
+def _logged_in(client) -> bool:
+    response = client.get("/")
+    assert response.status_code in (200, 302)
+    return response.status_code == 200
+
+
+def _device(app, username):
+    """A browser that logged in through the form."""
+    browser = app.test_client()
+    assert login(browser, username, PASSWORD).status_code == 302
+    return browser
+
+
+def test_a_cookie_copied_before_logout_no_longer_works(app):
+    make_user(username="fay")
+    browser = _device(app, "fay")
+    copy = app.test_client()
+    copy.set_cookie(app.config["SESSION_COOKIE_NAME"], _session_cookie(app, browser))
+    assert _logged_in(copy)
+    assert browser.post("/auth/logout").headers["Location"] == "/auth/login"
+    assert not _logged_in(copy)
+    assert not _logged_in(browser)
+
+
+def test_logging_out_on_one_device_keeps_the_other_logged_in(app):
+    make_user(username="gus")
+    laptop, phone = _device(app, "gus"), _device(app, "gus")
+    laptop.post("/auth/logout")
+    assert not _logged_in(laptop)
+    assert _logged_in(phone)
+    assert _logged_in(_device(app, "gus"))  # and the laptop can log in again
+
+
+def test_log_out_everywhere_ends_every_session(app):
+    make_user(username="hal")
+    laptop, phone = _device(app, "hal"), _device(app, "hal")
+    page = laptop.get("/auth/password").get_data(as_text=True)
+    assert "Log out everywhere" in page and 'action="/auth/logout-everywhere"' in page
+    response = laptop.post("/auth/logout-everywhere", follow_redirects=True)
+    assert "You are logged out everywhere" in response.get_data(as_text=True)
+    assert not _logged_in(laptop)
+    assert not _logged_in(phone)
+    assert _logged_in(_device(app, "hal"))
+
+
+def test_log_out_everywhere_needs_the_pages_csrf_token(db_url):
+    guarded = make_test_app(db_url, WTF_CSRF_ENABLED=True)
+    with guarded.app_context():
+        try:
+            empty_tables()
+            user = make_user(username="ida")
+            browser = guarded.test_client()
+            with browser.session_transaction() as session:
+                session["_user_id"] = user.get_id()
+            refused = browser.post("/auth/logout-everywhere")  # a form posted from elsewhere
+            still_in = _logged_in(browser)
+            page = browser.get("/auth/password").get_data(as_text=True)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            done = browser.post("/auth/logout-everywhere", data={"csrf_token": token})
+            out = not _logged_in(browser)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    assert (refused.status_code, still_in) == (400, True)
+    assert (done.status_code, out) == (302, True)
+
+
+def test_a_session_in_use_is_marked_seen_every_few_minutes_not_on_every_request(app,
+                                                                                 monkeypatch):
+    make_user(username="jo")
+    browser = app.test_client()
+    login(browser, "jo", PASSWORD, headers={"User-Agent": "Phone/1.0 " + "x" * 300})
+    stored = db.session.scalars(select(UserSession).where(UserSession.user_agent.is_not(None))
+                                ).one()  # the factory's own login has no user agent
+    started, seen_id = stored.last_seen_at, stored.id
+    assert stored.user_agent == ("Phone/1.0 " + "x" * 300)[:200]
+    for _ in range(3):
+        assert _logged_in(browser)
+    db.session.expire_all()
+    assert db.session.get(UserSession, seen_id).last_seen_at == started
+    later = started + services.SEEN_EVERY + timedelta(seconds=1)
+    monkeypatch.setattr(services, "utcnow", lambda: later)
+    assert _logged_in(browser)
+    db.session.expire_all()
+    assert db.session.get(UserSession, seen_id).last_seen_at == later
 
 
 # --- simultaneous writes ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Accounts: creation, authentication with a shared throttle, password changes.
+"""Accounts: creation, authentication with a shared throttle, logins, password changes.
 
 Every write runs in write_transaction(), which takes the write lock up front (BEGIN IMMEDIATE
 on SQLite): a transaction that reads and writes later cannot get SQLite's write lock while
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -24,11 +24,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from annotator.database import write_transaction
 from annotator.errors import AccountError
 from annotator.extensions import db
-from annotator.models.auth import LoginThrottle, User
+from annotator.models.auth import LoginThrottle, User, UserSession
 from annotator.timeutil import utcnow
 from annotator.vocabulary import ROLES
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+# How stale a login's last_seen_at may grow before a request writes it again: the user loader
+# runs on every request, and a write each time would serialise every page view on SQLite.
+SEEN_EVERY = timedelta(minutes=5)
 # Compared against when the username is unknown, so both paths cost the same.
 _DUMMY_HASH = None
 
@@ -203,8 +206,13 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
-def authenticate(username: str, password: str, remote_addr: str | None) -> LoginResult:
-    """Check credentials, honouring and updating the failed-login throttle."""
+def authenticate(username: str, password: str, remote_addr: str | None,
+                 user_agent: str | None = None) -> LoginResult:
+    """Check credentials, honouring and updating the throttle; start a login on success.
+
+    The user returned carries the new login's id (login_session_id), which its get_id() puts
+    into the session cookie.
+    """
     name = (username or "").strip().lower()
     keys = _throttle_keys(name, remote_addr)
     wait = _locked_for(keys)
@@ -233,15 +241,64 @@ def authenticate(username: str, password: str, remote_addr: str | None) -> Login
         # let an address guess at the others).
         db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == _user_key(name)))
         user.last_login_at = utcnow()
+        login = UserSession(id=secrets.token_hex(16), user_id=user_id,
+                            user_agent=(user_agent or "")[:200] or None)
+        db.session.add(login)
+    user.login_session_id = login.id
     return LoginResult(user)
 
 
+def _revoke(login_id: str):
+    return (update(UserSession)
+            .where(UserSession.id == login_id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow()))
+
+
+def end_session(login_id: str | None) -> None:
+    """Log out one login: its cookie, and any copy of it, logs nobody in any more."""
+    if login_id:
+        with write_transaction():
+            db.session.execute(_revoke(login_id))
+
+
+def end_every_session(user: User) -> None:
+    """Log the user out everywhere: every device, this one included, must log in again."""
+    user_id, login_id = user.id, user.login_session_id
+    with write_transaction():
+        # A new session_token ends every login at once, wherever its cookie is.
+        db.session.execute(
+            update(User).where(User.id == user_id).values(session_token=secrets.token_hex(16))
+        )
+        if login_id:
+            db.session.execute(_revoke(login_id))
+
+
 def load_user(user_id: str) -> User | None:
-    """Return the user for a session id '<id>:<token>', or None when stale."""
-    ident, _, token = (user_id or "").partition(":")
-    if not ident.isdigit() or not token:
+    """Return the user for a session id '<id>:<token>:<login>', or None once it has ended.
+
+    Runs on every request: one lookup by both primary keys. The login's last_seen_at is
+    written only when it is more than SEEN_EVERY old.
+    """
+    parts = (user_id or "").split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or not all(parts[1:]):
+        return None  # a cookie from before per-login sessions, or not ours
+    ident, token, login_id = parts
+    found = db.session.execute(
+        select(User, UserSession.last_seen_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == int(ident), UserSession.id == login_id,
+               UserSession.revoked_at.is_(None))
+    ).first()
+    if found is None:
         return None
-    user = db.session.get(User, int(ident))
-    if user is None or not secrets.compare_digest(user.session_token, token):
+    user, last_seen = found
+    if not secrets.compare_digest(user.session_token, token):
         return None
+    user.login_session_id = login_id
+    now = utcnow()
+    if now - last_seen > SEEN_EVERY:
+        with write_transaction():
+            db.session.execute(
+                update(UserSession).where(UserSession.id == login_id).values(last_seen_at=now)
+            )
     return user

@@ -18,7 +18,8 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data, request.remote_addr)
+        result = services.authenticate(form.username.data, form.password.data,
+                                       request.remote_addr, request.user_agent.string)
         if result.user is not None:
             login_user(result.user)
             if result.user.must_change_password:
@@ -36,8 +37,18 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """Log out (POST only, so a link on another site cannot log anyone out)."""
+    services.end_session(current_user.login_session_id)
     logout_user()
     flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+def logout_everywhere():
+    """Log out every session of the user, on every device, this one included."""
+    services.end_every_session(current_user)
+    logout_user()
+    flash("You are logged out everywhere: each device must log in again.", "info")
     return redirect(url_for("auth.login"))
 
 

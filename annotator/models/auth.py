@@ -1,4 +1,4 @@
-"""Users, roles and the login throttle."""
+"""Users, roles, their logins (sessions) and the login throttle."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from annotator.extensions import check_in, db
@@ -33,12 +33,17 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
+    # Not a column: the login (a UserSession id) this object came through, set by the login
+    # and by the user loader. It is part of the session id, so each login can end alone.
+    login_session_id = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return bool(self.active)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """Return the session id Flask-Login keeps: '<id>:<session_token>:<login>'."""
+        return f"{self.id}:{self.session_token}:{self.login_session_id or ''}"
 
     def has_role(self, *roles: str) -> bool:
         """Return whether the user holds one of the roles (admin implies lead)."""
@@ -60,6 +65,26 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One login, named in its session cookie: logging out revokes it, on the server.
+
+    A cookie logs in while its login is not revoked and its session_token is still the user's:
+    logging out ends one login; a new password, a reset, deactivation or "log out everywhere"
+    (a new session_token) end them all.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True,
+                                    default=lambda: secrets.token_hex(16))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Written at most every few minutes (auth.services.SEEN_EVERY), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None]
 
 
 class LoginThrottle(db.Model):
