@@ -23,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from flask import Flask
 
     from annotator.config import CONFIGS, database_url, resolve_secret_key
+    from annotator.inputs import init_inputs
 
     app = Flask(
         __name__,
@@ -45,6 +46,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config["VERSION"] = __version__
 
+    # First: its request check must run before CSRF reads the form, and its <int:...>
+    # converter must be in place before the blueprints add their rules.
+    init_inputs(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -55,8 +55,14 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     WTF_CSRF_TIME_LIMIT = 12 * 3600
+    # Request bodies (annotator.inputs): the upload size is the app-wide ceiling; every other
+    # view reads at most a form's worth, and the workspace's JSON saves less still.
     # Uploads of article files; the importer also checks each file itself.
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    MAX_FORM_BYTES = 256 * 1024
+    MAX_JSON_BYTES = 16 * 1024
+    # Seconds a client is asked to wait (Retry-After) while the database cannot be reached.
+    DATABASE_RETRY_AFTER = 5
     IMPORT_MAX_FILE_BYTES = 10 * 1024 * 1024
     # One article: its stored text, and its units (headline, sentences, captions); the
     # importer refuses a bigger one with file:line: reason.

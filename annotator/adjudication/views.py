@@ -8,6 +8,7 @@ from flask_login import current_user
 from annotator.adjudication import queries, services
 from annotator.adjudication.forms import AdjudicationForm
 from annotator.extensions import db
+from annotator.inputs import db_int
 from annotator.models import Queue
 from annotator.security import require_role_for_blueprint
 
@@ -26,7 +27,7 @@ def queue(queue_id: int):
     """List a queue's disagreements, lowest agreement first, and reviewer accuracy."""
     found = db.get_or_404(Queue, queue_id, description="There is no such queue.")
     page = queries.disagreement_page(found, request.args.get("show", "open"),
-                                     request.args.get("page", 1, type=int))
+                                     request.args.get("page", 1, type=db_int))
     return render_template("adjudication/queue.html", p=page,
                            reviewers=queries.accuracy_table(queue_id))
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from annotator.auth.services import AccountError, normalise_username
+from annotator.inputs import DbIntegerField, db_int
 from annotator.queues.forms import choices
 from annotator.sanitize import clean_plain
 from annotator.vocabulary import ROLES
@@ -49,8 +50,8 @@ class OutletRenameForm(FlaskForm):
 
 
 class OutletMergeForm(FlaskForm):
-    source = SelectField("Merge this outlet", coerce=int)
-    target = SelectField("into this one", coerce=int)
+    source = SelectField("Merge this outlet", coerce=db_int)
+    target = SelectField("into this one", coerce=db_int)
     submit = SubmitField("Merge outlets")
 
     def validate_target(self, field):
@@ -66,7 +67,7 @@ class UploadForm(FlaskForm):
 
 
 class SplitForm(FlaskForm):
-    at = IntegerField("Split after character", validators=[InputRequired(), NumberRange(min=1)])
+    at = DbIntegerField("Split after character", validators=[InputRequired(), NumberRange(min=1)])
     submit = SubmitField("Split")
 
 

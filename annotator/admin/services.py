@@ -146,6 +146,9 @@ def split_unit(article_id: int, position: int, at: int) -> None:
         if not 0 <= position < len(units):
             raise AdminError("There is no such sentence.")
         unit = units[position]
+        if not 0 < at < unit.end - unit.start:
+            raise AdminError("Split inside the sentence: both parts need some text "
+                             f"(it has {unit.end - unit.start} characters).")
         cut = unit.start + at
         left_end, right_start = cut, cut
         while left_end > unit.start and article.text[left_end - 1].isspace():

@@ -19,6 +19,7 @@ from annotator.articles.queries import article_page, outlet_choices
 from annotator.auth import services as accounts
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
+from annotator.inputs import body_limit, db_int
 from annotator.models.articles import Article
 from annotator.models.auth import User
 from annotator.queues.forms import ArticleFilterForm, SelectionForm, choices
@@ -154,7 +155,7 @@ def articles():
     """List articles with search, filters and pagination; tick some to add to a queue."""
     filters = ArticleFilterForm(request.args)
     chosen = filters.article_filter() if filters.validate() else ArticleFilter()
-    page, units = article_page(chosen, request.args.get("page", 1, type=int), PER_PAGE)
+    page, units = article_page(chosen, request.args.get("page", 1, type=db_int), PER_PAGE)
     selection = SelectionForm()
     selection.queue.choices = choices(queue_choices())
     args = {k: v for k, v in request.args.items() if k != "page" and v not in ("", "0")}
@@ -192,6 +193,7 @@ def split_unit(article_id: int, position: int):
 
 
 @bp.route("/upload", methods=["GET", "POST"])
+@body_limit("MAX_CONTENT_LENGTH")
 def upload():
     """Import uploaded article files, reporting what happened to each file."""
     form = UploadForm()

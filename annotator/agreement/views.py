@@ -10,6 +10,7 @@ from annotator.agreement import queries
 from annotator.agreement.presentation import alpha_chart, method_note_blocks
 from annotator.articles.forms import FilterForm
 from annotator.filters import ArticleFilter
+from annotator.inputs import db_int
 from annotator.security import require_role_for_blueprint
 from annotator.stats import charts
 
@@ -29,7 +30,7 @@ def overview():
     """Show pooled agreement of the filtered articles: outlets, articles, reviewers, labels."""
     form, filters = _filters()
     report = queries.overview(filters, request.args.get("sort", "alpha"),
-                              request.args.get("dir", "asc"), request.args.get("page", 1, int))
+                              request.args.get("dir", "asc"), request.args.get("page", 1, db_int))
     mix_rows = [(name, f.label_shares) for name, f in report.outlets]
     # One link per outlet row: build the query string once, the id goes last.
     others = {k: v for k, v in filters.args().items() if k != "outlet"}
@@ -46,7 +47,7 @@ def overview():
 @bp.get("/articles/<int:article_id>")
 def article(article_id: int):
     """Show one article's sentence x reviewer grid in a queue, disagreements highlighted."""
-    detail = queries.article_detail(article_id, request.args.get("queue", type=int))
+    detail = queries.article_detail(article_id, request.args.get("queue", type=db_int))
     if detail is None:
         abort(404)
     return render_template("agreement/article.html", detail=detail, labels=queries.LABELS)

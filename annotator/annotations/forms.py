@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from annotator.annotations.services import TITLE_MAX_CHARS, SourceInput, WorkspaceError
+from annotator.inputs import DbIntegerField, db_int
 from annotator.sanitize import NOTE_MAX_CHARS
 from annotator.urls import MAX_URL_LENGTH, normalise_url
 from annotator.vocabulary import LABELS, STANCES
@@ -21,7 +22,7 @@ STANCE_CHOICES = [SelectChoice(stance, stance.capitalize()) for stance in STANCE
 class SourceForm(FlaskForm):
     """Add or edit a source linked to one sentence."""
 
-    unit_id = IntegerField("Sentence", validators=[InputRequired()], widget=HiddenInput())
+    unit_id = DbIntegerField("Sentence", validators=[InputRequired()], widget=HiddenInput())
     url = StringField(
         "URL",
         validators=[DataRequired(), Length(max=MAX_URL_LENGTH)],
@@ -56,8 +57,8 @@ def parse_label_payload(payload: Any) -> tuple[int, str]:
     if not isinstance(payload, dict):
         raise WorkspaceError(400, 'Send a JSON object: {"unit_id": <id>, "label": "<label>"}.')
     unit_id, label = payload.get("unit_id"), payload.get("label")
-    if isinstance(unit_id, bool) or not isinstance(unit_id, int):
-        raise WorkspaceError(400, "unit_id must be a whole number.")
+    if not isinstance(unit_id, int) or not _is_db_int(unit_id):
+        raise WorkspaceError(400, "unit_id must be a sentence's id, a whole number.")
     if label not in LABELS:
         raise WorkspaceError(400, f"Unknown label {label!r}; use one of: {', '.join(LABELS)}.")
     return unit_id, label
@@ -66,8 +67,16 @@ def parse_label_payload(payload: Any) -> tuple[int, str]:
 def parse_label_button(value: str | None) -> tuple[int, str]:
     """Return (unit_id, label) from a label button's "<unit id>:<label>" value, or raise 400."""
     unit, _, label = (value or "").partition(":")
-    if not unit.isdigit():
+    if not (unit.isascii() and unit.isdigit() and _is_db_int(unit)):
         raise WorkspaceError(400, "Choose a label with one of the label buttons.")
     if label not in LABELS:
         raise WorkspaceError(400, f"Unknown label {label!r}; use one of: {', '.join(LABELS)}.")
     return int(unit), label
+
+
+def _is_db_int(value: Any) -> bool:
+    try:
+        db_int(value)
+    except ValueError:
+        return False
+    return True

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from annotator.annotations import queries, services
 from annotator.annotations.forms import SourceForm, parse_label_button, parse_label_payload
 from annotator.annotations.services import NOT_ACTIVE_REASONS
 from annotator.errors import WorkspaceError
+from annotator.inputs import accepts_json, db_int, json_body
 from annotator.queues import services as queue_services
 from annotator.vocabulary import LABELS
 
@@ -37,14 +39,15 @@ def annotate(assignment_id: int):
 
 
 @bp.route("/<int:assignment_id>/labels", methods=["POST"])
+@accepts_json
 def save_label(assignment_id: int):
     """Save one label: JSON from the page's script, or a label button's plain form post."""
     try:
         if request.is_json:
-            unit_id, label = parse_label_payload(request.get_json(silent=True))
+            unit_id, label = parse_label_payload(json_body())
         else:
             unit_id, label = parse_label_button(request.form.get("set"))
-    except WorkspaceError:
+    except (WorkspaceError, HTTPException):
         queries.check_owner(assignment_id, current_user)  # 404/403 before what was sent (400)
         raise
     result = services.save_label(assignment_id, current_user, unit_id, label)
@@ -90,7 +93,7 @@ def new_source(assignment_id: int):
         flash(f"Source from {link.domain} added.", "success")
         return redirect(_unit_url(assignment_id, link.unit_id))
     if request.method == "GET":
-        form.unit_id.data = request.args.get("unit", type=int)
+        form.unit_id.data = request.args.get("unit", type=db_int)
     return _source_page(assignment_id, form, status=400 if form.errors else 200)
 
 

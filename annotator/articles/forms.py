@@ -7,21 +7,22 @@ The admin article list has its own field names (annotator.queues.forms) for the 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import Optional, ValidationError
 
 from annotator.articles.queries import filter_choices
 from annotator.filters import ArticleFilter
+from annotator.inputs import DayField, db_int
 
 
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    queue = SelectField("Queue", coerce=int, default=0)
-    outlet = SelectField("Outlet", coerce=int, default=0)
-    date_from = DateField("Published from", validators=[Optional()])
-    date_to = DateField("Published to", validators=[Optional()])
+    queue = SelectField("Queue", coerce=db_int, default=0)
+    outlet = SelectField("Outlet", coerce=db_int, default=0)
+    date_from = DayField("Published from", validators=[Optional()])
+    date_to = DayField("Published to", validators=[Optional()])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 from annotator.articles.queries import article_page
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
+from annotator.inputs import db_int
 from annotator.models.articles import Article
 from annotator.security import require_role_for_blueprint
 
@@ -17,7 +18,7 @@ PER_PAGE = 50
 @bp.route("/")
 def index():
     """List articles, newest first, with their outlet and unit count."""
-    page, counts = article_page(ArticleFilter(), request.args.get("page", 1, type=int), PER_PAGE)
+    page, counts = article_page(ArticleFilter(), request.args.get("page", 1, type=db_int), PER_PAGE)
     return render_template("articles/index.html", page=page, counts=counts)
 
 

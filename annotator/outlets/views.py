@@ -8,6 +8,7 @@ from annotator.articles.forms import FilterForm
 from annotator.articles.queries import named_filter
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
+from annotator.inputs import db_int
 from annotator.models import Outlet
 from annotator.outlets import queries
 from annotator.outlets.tallies import DEFINITIONS, LABELS, UNRESOLVED
@@ -51,6 +52,6 @@ def detail(outlet_id: int):
 def domains():
     """List every source domain reviewers cite: how often, stance mix, stance agreement."""
     form, flt = _filter()
-    page = queries.domain_page(flt, request.args.get("page", 1, type=int))
+    page = queries.domain_page(flt, request.args.get("page", 1, type=db_int))
     return render_template("outlets/domains.html", form=form, flt=flt, p=page,
                            args=form.query_args(), definitions=DEFINITIONS)

@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -28,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
+from annotator.inputs import DayField, db_int
 from annotator.models.articles import ImportBatch, Outlet
 from annotator.models.auth import User
 from annotator.models.queues import Queue
@@ -56,10 +56,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class IdListField(SelectMultipleField):
-    """Ids posted from checkboxes of a list page; any integer is accepted here."""
+    """Ids posted from checkboxes of a list page; any id the database can hold is accepted here."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, coerce=int, validate_choice=False, **kwargs)
+        super().__init__(*args, coerce=db_int, validate_choice=False, **kwargs)
 
 
 class QueueForm(FlaskForm):
@@ -69,8 +69,8 @@ class QueueForm(FlaskForm):
     overlap = IntegerField("Reviewers per article (overlap)", default=2,
                            validators=[InputRequired(), NumberRange(1, 10)],
                            description="1 to 10 different reviewers label each article.")
-    reviewers = MultiCheckboxField("Reviewer pool", coerce=int, validate_choice=True)
-    due_date = DateField("Due date", validators=[Optional()])
+    reviewers = MultiCheckboxField("Reviewer pool", coerce=db_int, validate_choice=True)
+    due_date = DayField("Due date", validators=[Optional()])
     status = SelectField("Status", choices=choices(STATUS_CHOICES), default="open")
     ordering = SelectField("Order", choices=choices(ORDER_CHOICES), default="oldest")
     lease_minutes = IntegerField(
@@ -102,11 +102,11 @@ class _ArticleFilterFields(FlaskForm):
     """Filters shared by the article list and "add articles by filter"."""
 
     q = StringField("Search title or outlet", validators=[Optional(), Length(max=200)])
-    outlet = SelectField("Outlet", coerce=int, default=0, validators=[Optional()])
-    since = DateField("Published from", validators=[Optional()])
-    until = DateField("Published until", validators=[Optional()])
-    batch = SelectField("Import batch", coerce=int, default=0, validators=[Optional()])
-    queue = SelectField("In queue", coerce=int, default=0, validators=[Optional()])
+    outlet = SelectField("Outlet", coerce=db_int, default=0, validators=[Optional()])
+    since = DayField("Published from", validators=[Optional()])
+    until = DayField("Published until", validators=[Optional()])
+    batch = SelectField("Import batch", coerce=db_int, default=0, validators=[Optional()])
+    queue = SelectField("In queue", coerce=db_int, default=0, validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +152,7 @@ class SelectionForm(FlaskForm):
     """Ids ticked on a list page, and the queue they go to."""
 
     article_ids = IdListField("Articles")
-    queue = SelectField("Queue", coerce=int, choices=[], validate_choice=False,
+    queue = SelectField("Queue", coerce=db_int, choices=[], validate_choice=False,
                         validators=[Optional()])
     submit = SubmitField("Add selected to queue")
 

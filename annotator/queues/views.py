@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
+from annotator.inputs import db_int
 from annotator.models.queues import Assignment, Queue
 from annotator.queues import queries, services
 from annotator.queues.forms import (
@@ -86,7 +87,7 @@ def edit(queue_id: int):
 def articles(queue_id: int):
     """List a queue's articles with their counters."""
     queue = _queue_or_404(queue_id)
-    page = queries.queue_articles(queue_id, request.args.get("page", 1, type=int), PER_PAGE)
+    page = queries.queue_articles(queue_id, request.args.get("page", 1, type=db_int), PER_PAGE)
     return render_template("queues/articles.html", queue=queue, page=page, form=SelectionForm())
 
 
