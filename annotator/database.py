@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
 
 from annotator.extensions import db
@@ -79,5 +79,46 @@ def reachable() -> bool:
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any database failure means unreachable
+        discard_transaction()
         return False
     return True
+
+
+# SQLite's transient failures: another writer held the lock past busy_timeout, or the file
+# could not be opened. Its other OperationalErrors ("no such table") are bugs, not outages.
+_SQLITE_TRANSIENT = ("database is locked", "database table is locked", "unable to open")
+
+
+def unavailable(error: BaseException) -> bool:
+    """Return whether a database error means "cannot be reached just now", not a bug.
+
+    A lost or refused connection (PostgreSQL restarting, the network gone), a server that
+    is starting up or shutting down, a statement or lock timeout, no pooled connection
+    free in time, SQLite locked past its busy timeout. Constraint violations, bad SQL and
+    the like are not: they stay errors.
+    """
+    if isinstance(error, exc.TimeoutError):  # the connection pool had none free in time
+        return True
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, exc.OperationalError | exc.InterfaceError):
+        return False
+    if type(error.orig).__module__.startswith("sqlite3"):
+        message = str(error.orig).lower()
+        return any(part in message for part in _SQLITE_TRANSIENT)
+    return True  # psycopg: connection failures, shutdown, statement and lock timeouts
+
+
+def discard_transaction() -> None:
+    """Roll back whatever the session began, so the rest of the request can still read.
+
+    After a failed statement the session refuses every further query until it is rolled
+    back (and PostgreSQL refuses the rest of the transaction); an error page reads the
+    user. When even the rollback fails (the connection is gone), the session is dropped.
+    """
+    try:
+        db.session.rollback()
+    except Exception:  # the connection died under the rollback: start a fresh session
+        db.session.remove()

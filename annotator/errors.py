@@ -9,10 +9,13 @@ database, so the models raise them too (an assignment in the wrong state).
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, current_app, jsonify, render_template, url_for
+from markupsafe import escape
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from annotator.database import discard_transaction, unavailable
 from annotator.security import wants_json
 
 
@@ -72,15 +75,46 @@ class AdjudicationError(ServiceError):
     """A refused adjudication (400, 403 or 404)."""
 
 
-def _answer(code: int, name: str, reason: str):
-    """Answer an error as JSON for API clients, else as the error page."""
+UNAVAILABLE_REASON = ("The database cannot be reached just now, so nothing was saved or read. "
+                      "Try again in a few seconds: your last change is kept in the page and "
+                      "sent again.")
+
+# The page when the full one cannot be drawn (it reads the user, and the database is gone):
+# plain HTML with the stylesheet, nothing that needs a query.
+_BARE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{code} {name}</title>
+<link rel="stylesheet" href="{css}"></head>
+<body><main><section class="narrow card"><h1>{code} · {name}</h1><p>{reason}</p>
+<p><a href="{home}">Back to the home page</a></p></section></main></body></html>
+"""
+
+
+def _answer(code: int, name: str, reason: str, headers: dict[str, str] | None = None):
+    """Answer an error as JSON for API clients, else as the error page.
+
+    The session is rolled back first: after a failed statement it refuses every query, and
+    the page reads the user. If the page still cannot be drawn, a bare one answers.
+    """
+    discard_transaction()
     if wants_json():
-        return jsonify(error=name, reason=reason, status=code), code
-    return render_template("errors/error.html", code=code, name=name, reason=reason), code
+        return jsonify(error=name, reason=reason, status=code), code, headers or {}
+    try:
+        page = render_template("errors/error.html", code=code, name=name, reason=reason)
+    except Exception:  # any failure drawing the page: the bare page still answers
+        current_app.logger.warning("error page for %s could not be drawn", code, exc_info=True)
+        discard_transaction()
+        page = _BARE_PAGE.format(code=code, name=escape(name), reason=escape(reason),
+                                 css=url_for("static", filename="css/app.css"),
+                                 home=url_for("main.home"))
+    return page, code, headers or {}
 
 
 def init_errors(app: Flask) -> None:
-    """Render every HTTP error and every refused action as a page or as JSON with a reason."""
+    """Render every HTTP error and every refused action as a page or as JSON with a reason.
+
+    A database that cannot be reached answers 503 with Retry-After; any other unhandled
+    exception reaches Flask's 500 handling, which answers it here as well.
+    """
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
@@ -89,3 +123,11 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _refused(error: ServiceError):
         return _answer(error.status, HTTP_STATUS_CODES.get(error.status, "Error"), error.reason)
+
+    @app.errorhandler(SQLAlchemyError)
+    def _database_error(error: SQLAlchemyError):
+        if not unavailable(error):
+            raise error  # a bug, not an outage: Flask logs it and answers 500 (above)
+        app.logger.warning("database unavailable: %s", str(error).splitlines()[0])
+        return _answer(503, HTTP_STATUS_CODES[503], UNAVAILABLE_REASON,
+                       {"Retry-After": str(app.config["DATABASE_RETRY_AFTER"])})

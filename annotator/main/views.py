@@ -1,6 +1,6 @@
 """Home page and health check."""
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 
 from annotator.annotations.queries import recent_submissions
@@ -23,5 +23,6 @@ def home():
 def health():
     """Report whether the app can reach its database (public, for load balancers)."""
     if not reachable():
-        return jsonify(status="error", database="unreachable"), 503
+        retry = str(current_app.config["DATABASE_RETRY_AFTER"])
+        return jsonify(status="error", database="unreachable"), 503, {"Retry-After": retry}
     return jsonify(status="ok")
