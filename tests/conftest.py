@@ -1,21 +1,36 @@
-"""Shared fixtures: an app per database backend, a client, a CLI runner, logins.
+"""Shared fixtures: one app per database backend, a client, a CLI runner, logins.
 
-Every test that takes `app` runs once on SQLite and once on PostgreSQL. PostgreSQL is
-skipped when unreachable, except under CI (CI=true), where that is a failure. Each
-run creates a throwaway database (a temp file; a fresh PostgreSQL database), builds
-the schema with the Alembic migrations, and empties every table before each test.
-The `app` fixture keeps an app context pushed for the test, so factories and
-queries can run directly; requests made with `client` share that context.
+Every test that takes `app` runs once on SQLite and once on PostgreSQL (set
+ANNOTATOR_TEST_BACKENDS=sqlite to run one of them; `make test-fast` does). PostgreSQL is
+skipped when unreachable, except under CI (CI=true), where that is a failure. The
+modules in SLOW_MODULES are marked `slow` (`make test-fast` leaves them out).
+
+Built once per test session, lazily, for each backend: a throwaway database (a temp
+file; a fresh PostgreSQL database made through ANNOTATOR_TEST_PG_URL and dropped at the
+end), its schema (the Alembic migrations) and the app bound to it.
+
+Each test is isolated by emptying, before it starts, only the tables that hold rows
+(a DELETE each; one round trip finds them) and, on PostgreSQL, restarting the sequences
+that were used, so ids start at 1 as in a fresh database. Nothing is held in an open
+transaction: services commit, threads and a second app (make_test_app) or the live
+server see what the test committed. The `app` fixture pushes a fresh app context for
+the test (so `g` and the session start empty), which requests made with `client`
+share; after the test the session is removed and any change the test made to
+app.config is undone.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from flask import g
+from flask import Flask, g
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import IntegrityError
 
 from annotator import create_app
 from annotator.extensions import db
@@ -24,7 +39,68 @@ PG_ADMIN_URL = os.environ.get(
     "ANNOTATOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-BACKENDS = ["sqlite", "postgresql"]
+ALL_BACKENDS = ["sqlite", "postgresql"]
+BACKENDS = [
+    name.strip()
+    for name in os.environ.get("ANNOTATOR_TEST_BACKENDS", ",".join(ALL_BACKENDS)).split(",")
+    if name.strip()
+]
+_unknown = sorted(set(BACKENDS) - set(ALL_BACKENDS))
+if _unknown or not BACKENDS:
+    raise pytest.UsageError(
+        f"ANNOTATOR_TEST_BACKENDS must name some of {', '.join(ALL_BACKENDS)}, "
+        f"not {os.environ.get('ANNOTATOR_TEST_BACKENDS')!r}"
+    )
+
+
+# Slow by design, marked here rather than in each file (a test may also carry
+# @pytest.mark.slow itself): fifty reviewer threads against a fast clock, property tests
+# checked against reference packages, and the hostile-request sweep of every route and role.
+SLOW_MODULES = {
+    "tests/test_concurrency.py",
+    "tests/unit/test_metrics_properties.py",
+    "tests/test_no_server_errors.py",
+}
+
+
+def _shard() -> tuple[int, int] | None:
+    """ANNOTATOR_TEST_SHARD=i/n runs every n-th test from the i-th (1-based), or None."""
+    raw = os.environ.get("ANNOTATOR_TEST_SHARD", "").strip()
+    if not raw:
+        return None
+    try:
+        index, count = (int(part) for part in raw.split("/"))
+    except ValueError:
+        index = count = 0
+    if not 1 <= index <= count:
+        raise pytest.UsageError(f"ANNOTATOR_TEST_SHARD must be i/n with 1 <= i <= n, not {raw!r}")
+    return index, count
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        path = item.path
+        if path.is_relative_to(root) and path.relative_to(root).as_posix() in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(specname="pytest_collection_modifyitems", trylast=True)
+def pytest_collection_modifyitems_shard(config, items):
+    """`make test-fast` runs two shards side by side, one a core.
+
+    Each takes every other test left after -m/-k (neighbours cost alike, so the halves
+    balance) and builds its own databases.
+    """
+    shard = _shard()
+    if not shard:
+        return
+    index, count = shard
+    keep, drop = [], []
+    for i, item in enumerate(items):
+        (keep if i % count == index - 1 else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
 
 
 def _pg_reachable() -> str | None:
@@ -39,7 +115,7 @@ def _pg_reachable() -> str | None:
         return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
-def make_test_app(url: str, **overrides):
+def make_test_app(url: str, **overrides) -> Flask:
     """Build a testing app bound to the database URL."""
     config = {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url}
     config.update(overrides)
@@ -78,7 +154,8 @@ class _Databases:
         return self.urls[backend]
 
     def _create_pg(self) -> str:
-        reason = _pg_reachable()
+        # Asked once per run: an unreachable server is not waited for again per test.
+        reason = self.pg_error or _pg_reachable()
         if reason:
             self.pg_error = reason
             if IN_CI:
@@ -88,6 +165,9 @@ class _Databases:
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{self.pg_name}"'))
+            # A throwaway database need not survive a crash: commits skip the WAL
+            # flush. What other connections see, and when, is unchanged.
+            conn.execute(text(f'ALTER DATABASE "{self.pg_name}" SET synchronous_commit TO off'))
         admin.dispose()
         return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + self.pg_name
 
@@ -108,6 +188,45 @@ class _Databases:
             admin.dispose()
 
 
+class _Apps:
+    """One app per backend for the whole run, with the config it was built with."""
+
+    def __init__(self, databases: _Databases):
+        self.databases = databases
+        self.apps: dict[str, Flask] = {}
+        self.pristine: dict[str, dict] = {}
+
+    def get(self, backend: str) -> Flask:
+        if backend not in self.apps:
+            app = make_test_app(self.databases.url(backend))
+            self.pristine[backend] = copy.deepcopy(dict(app.config))
+            self.apps[backend] = app
+        return self.apps[backend]
+
+    @contextmanager
+    def isolated(self, backend: str) -> Iterator[Flask]:
+        """Push a fresh app context on emptied tables; undo config changes afterwards."""
+        app = self.get(backend)
+        try:
+            with app.app_context():
+                empty_tables()
+                try:
+                    yield app
+                finally:
+                    db.session.remove()
+        finally:
+            pristine = self.pristine[backend]
+            if app.config != pristine:
+                app.config.clear()
+                app.config.update(copy.deepcopy(pristine))
+
+    def close(self) -> None:
+        for app in self.apps.values():
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
     dbs = _Databases(tmp_path_factory)
@@ -115,15 +234,57 @@ def databases(tmp_path_factory):
     dbs.drop()
 
 
+@pytest.fixture(scope="session")
+def apps(databases):
+    """The session's apps, one per backend; `app` and the browser's live_app use them."""
+    built = _Apps(databases)
+    yield built
+    built.close()  # before `databases` drops the PostgreSQL database
+
+
+def _table_names_with_rows(conn, tables) -> set[str]:
+    """Return the names of the tables holding at least one row, in one round trip."""
+    probes = " UNION ALL ".join(
+        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
+    )
+    return set(conn.execute(text(probes)).scalars())
+
+
 def empty_tables() -> None:
-    """Delete every row of every table (the schema stays)."""
+    """Delete every row of every table (the schema stays); ids start at 1 again.
+
+    Only the tables holding rows are touched, children before parents. On PostgreSQL
+    the sequences that were used since the last reset restart (what TRUNCATE ... RESTART
+    IDENTITY did for every table, in a fraction of the time); SQLite hands out
+    max(rowid) + 1, which is 1 again once a table is empty.
+    """
+    db.session.rollback()  # a fresh snapshot: other connections may have committed
     tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
+    # BEGIN IMMEDIATE on SQLite (annotator.database's hook): find and delete under one lock.
+    conn = db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    if conn.dialect.name != "postgresql":
+        filled = _table_names_with_rows(conn, tables)
         for table in tables:
-            db.session.execute(table.delete())
+            if table.name in filled:
+                conn.execute(table.delete())
+        db.session.commit()
+        return
+    # A connection left open in a transaction would make the DELETEs wait forever.
+    conn.execute(text("SET LOCAL lock_timeout = '60s'"))
+    filled = _table_names_with_rows(conn, tables)
+    try:
+        for table in tables:
+            if table.name in filled:
+                conn.execute(table.delete())
+    except IntegrityError:  # rows that refer to each other in a cycle: TRUNCATE copes
+        db.session.rollback()
+        conn = db.session.connection()
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    conn.execute(text(
+        "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false)"
+        " FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+    ))
     db.session.commit()
 
 
@@ -138,13 +299,9 @@ def db_url(databases, backend) -> str:
 
 
 @pytest.fixture
-def app(db_url):
-    app = make_test_app(db_url)
-    with app.app_context():
-        empty_tables()
+def app(apps, backend):
+    with apps.isolated(backend) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 Chromium comes from Debian (`apt-get install chromium`, done by .ci/run); we never run
 `playwright install`. Without /usr/bin/chromium the browser tests are skipped, except
 under CI, where that is a failure. Screenshots go to screenshots/ (git-ignored).
-Browser tests run on SQLite only: the server thread and the test share one database file.
+Browser tests run on SQLite only: the server thread and the test share one database file,
+and the session's SQLite app (tests/conftest.py), with the tables emptied before each test
+and app.config restored after it.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from annotator.extensions import db
-from tests.conftest import IN_CI, empty_tables, make_test_app
+from tests.conftest import IN_CI
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -51,19 +52,11 @@ def _chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def _live_db(databases):
-    return databases.url("sqlite")
-
-
 @pytest.fixture
-def live_app(_live_db):
+def live_app(apps):
     """The app behind the live server, with its context pushed for factories."""
-    app = make_test_app(_live_db)
-    with app.app_context():
-        empty_tables()
+    with apps.isolated("sqlite") as app:
         yield app
-        db.session.remove()
 
 
 @pytest.fixture
