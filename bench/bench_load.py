@@ -152,12 +152,31 @@ def start_gunicorn(env: dict, tmp: Path) -> tuple[subprocess.Popen, int]:
             conn.request("GET", "/health")
             if conn.getresponse().status == 200:
                 conn.close()
-                return proc, port
+                if _workers_ready(proc, 4, deadline):
+                    return proc, port
+                break
         except OSError:
             pass
         time.sleep(0.1)
     stop_gunicorn(proc)
-    raise RuntimeError("gunicorn did not answer /health within 60 s")
+    raise RuntimeError("gunicorn's 4 workers were not all up within 60 s")
+
+
+def _workers_ready(proc: subprocess.Popen, n: int, deadline: float) -> bool:
+    """Wait until n workers have loaded the app (their CPU time has stopped growing).
+
+    The first worker answers /health while the others may still be importing the app; a
+    client connecting then stays with that worker for as long as its keep-alive lasts.
+    """
+    previous: dict[int, float] = {}
+    while time.monotonic() < deadline:
+        workers = [p for p in gunicorn_pids(proc) if p != proc.pid]
+        now = {p: cpu_seconds([p]) for p in workers}
+        if len(workers) >= n and all(now[p] == previous.get(p) for p in workers):
+            return True
+        previous = now
+        time.sleep(0.5)
+    return False
 
 
 def stop_gunicorn(proc: subprocess.Popen) -> None:
@@ -184,6 +203,29 @@ def gunicorn_pids(proc: subprocess.Popen) -> list[int]:
         if int(fields[1]) == proc.pid:
             pids.append(int(entry.name))
     return pids
+
+
+def connections_by_worker(workers: list[int], port: int) -> dict[int, int]:
+    """Map each client port connected to the server to the worker that holds the socket."""
+    inodes: dict[str, int] = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = fields[1], fields[2]
+        if int(local.split(":")[1], 16) == port and int(remote.split(":")[1], 16):
+            inodes[fields[9]] = int(remote.split(":")[1], 16)
+    found = {}
+    for pid in workers:
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue
+                if target.startswith("socket:[") and target[8:-1] in inodes:
+                    found[inodes[target[8:-1]]] = pid
+        except OSError:
+            continue
+    return found
 
 
 def cpu_seconds(pids) -> float:
@@ -217,6 +259,7 @@ class Client:
         self.conn: http.client.HTTPConnection | None = None
         self.cookies: dict[str, str] = {}
         self.last_used = 0.0
+        self.local_port: int | None = None  # of the current connection, to find its worker
 
     def close(self) -> None:
         if self.conn is not None:
@@ -255,6 +298,8 @@ class Client:
                 return 0, None, repr(exc), time.perf_counter() - started
             elapsed = time.perf_counter() - started
             self.last_used = time.monotonic()
+            if self.conn.sock is not None:
+                self.local_port = self.conn.sock.getsockname()[1]
             for header in response.msg.get_all("Set-Cookie") or ():
                 pair = header.split(";", 1)[0]
                 name, _, value = pair.partition("=")
@@ -509,10 +554,13 @@ def run_load(port: int, usernames: list[str], args, proc: subprocess.Popen,
         shared.started = shared.deadline = time.monotonic()
     login_wall = time.monotonic() - login_started
     time.sleep(max(0.0, shared.started - time.monotonic()))  # the warm-up
+    workers = [p for p in gunicorn_pids(proc) if p != proc.pid]
     before = {"server": cpu_seconds(gunicorn_pids(proc)), "client": _self_cpu(),
+              "workers": {p: cpu_seconds([p]) for p in workers},
               "machine": machine_busy(), "load": load_text(),
               "pg": {p: cpu_seconds([p]) for p in pg_backend_pids(*pg)} if pg else {}}
     measured_from = time.monotonic()
+    client_worker = connections_by_worker(workers, port)
     hard_stop = shared.deadline + SETTLE_SECONDS
     for r in reviewers:
         r.join(timeout=max(0.1, hard_stop - time.monotonic()))
@@ -520,13 +568,16 @@ def run_load(port: int, usernames: list[str], args, proc: subprocess.Popen,
     shared.stop.set()
     pg_after = {p: cpu_seconds([p]) for p in pg_backend_pids(*pg)} if pg else {}
     after = {"server": cpu_seconds(gunicorn_pids(proc)), "client": _self_cpu(),
+             "workers": {p: cpu_seconds([p]) for p in workers},
              "machine": machine_busy(), "load": load_text()}
     pg_cpu = sum(v - before["pg"].get(p, 0.0) for p, v in pg_after.items())
     return {"reviewers": reviewers, "started": shared.started,
             "window": max(0.0, min(time.monotonic(), shared.deadline) - shared.started),
             "cpu_span": time.monotonic() - measured_from, "login_wall": login_wall,
             "stragglers": stragglers, "before": before, "after": after,
-            "pg_cpu": pg_cpu if pg else None, "warmup": args.warmup}
+            "pg_cpu": pg_cpu if pg else None, "warmup": args.warmup,
+            "worker_of": {r.username: client_worker.get(r.client.local_port) for r in reviewers},
+            "workers": workers}
 
 
 def _self_cpu() -> float:
@@ -573,6 +624,15 @@ def report(result: dict) -> dict:
             by_kind[kind].append(seconds)
     print("  other requests (p50 / p95 ms, count): " + "; ".join(
         f"{k} {pct(v, 50):.0f} / {pct(v, 95):.0f} ({len(v)})" for k, v in by_kind.items()))
+    by_worker = defaultdict(list)
+    for r in reviewers:
+        by_worker[result["worker_of"].get(r.username)].extend(
+            s[1] for s in r.saves if s[7] >= started)
+    clients = Counter(result["worker_of"].values())
+    print("  keep-alive connections per worker at the window's start, and their save p50: "
+          + ", ".join(f"{clients.get(w, 0)} ({pct(by_worker.get(w, []), 50):.0f} ms)"
+                      for w in result["workers"])
+          + (f", {clients[None]} not found" if clients.get(None) else ""))
     outcomes = Counter(r.outcome for r in reviewers if not r.failure)
     print(f"  articles: {sum(len(r.taken) for r in reviewers)} taken, "
           f"{sum(len(r.submitted) for r in reviewers)} submitted (warm-up included); "
@@ -589,7 +649,8 @@ def report(result: dict) -> dict:
     client = a["client"] - b["client"]
     machine = a["machine"] - b["machine"]
     pg_cpu = result["pg_cpu"]
-    parts = [f"gunicorn {server:.1f} s", f"this client {client:.1f} s"]
+    per_worker = " + ".join(f"{a['workers'][p] - b['workers'][p]:.1f}" for p in b["workers"])
+    parts = [f"gunicorn {server:.1f} s (workers {per_worker})", f"this client {client:.1f} s"]
     if pg_cpu is not None:
         parts.append(f"postgres backends {pg_cpu:.1f} s")
     parts.append(f"everything else {machine - server - client - (pg_cpu or 0.0):.1f} s")
