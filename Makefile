@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-fast test-fast-1 test-fast-2 bench serve lint install install-dev clean-db
+.PHONY: run test test-fast bench serve lint install install-dev clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,13 +40,9 @@ test: install-dev
 	$(BIN)/pytest
 
 ## test-fast: SQLite only, without the browser tests and those marked slow (tests/conftest.py's
-## SLOW_MODULES); two shards run side by side, one a core, each printing its report when done
+## SLOW_MODULES); one process, which beats two shards on this two-core machine
 test-fast: install-dev
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-fast-1 test-fast-2
-
-test-fast-1 test-fast-2:
-	ANNOTATOR_TEST_BACKENDS=sqlite ANNOTATOR_TEST_SHARD=$(@:test-fast-%=%)/2 \
-		$(BIN)/pytest -q -p no:cacheprovider -m "not slow" --ignore=tests/browser
+	ANNOTATOR_TEST_BACKENDS=sqlite $(BIN)/pytest -q -m "not slow" --ignore=tests/browser
 
 ## bench: print the benchmark figures
 bench: install-dev

@@ -55,26 +55,14 @@ if _unknown or not BACKENDS:
 
 # Slow by design, marked here rather than in each file (a test may also carry
 # @pytest.mark.slow itself): fifty reviewer threads against a fast clock, property tests
-# checked against reference packages, and the hostile-request sweep of every route and role.
+# checked against reference packages, and the two sweeps of every route and role (access,
+# hostile requests), which grow with the app.
 SLOW_MODULES = {
     "tests/test_concurrency.py",
     "tests/unit/test_metrics_properties.py",
+    "tests/test_access_matrix.py",
     "tests/test_no_server_errors.py",
 }
-
-
-def _shard() -> tuple[int, int] | None:
-    """ANNOTATOR_TEST_SHARD=i/n runs every n-th test from the i-th (1-based), or None."""
-    raw = os.environ.get("ANNOTATOR_TEST_SHARD", "").strip()
-    if not raw:
-        return None
-    try:
-        index, count = (int(part) for part in raw.split("/"))
-    except ValueError:
-        index = count = 0
-    if not 1 <= index <= count:
-        raise pytest.UsageError(f"ANNOTATOR_TEST_SHARD must be i/n with 1 <= i <= n, not {raw!r}")
-    return index, count
 
 
 def pytest_collection_modifyitems(config, items):
@@ -83,24 +71,6 @@ def pytest_collection_modifyitems(config, items):
         path = item.path
         if path.is_relative_to(root) and path.relative_to(root).as_posix() in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
-
-
-@pytest.hookimpl(specname="pytest_collection_modifyitems", trylast=True)
-def pytest_collection_modifyitems_shard(config, items):
-    """`make test-fast` runs two shards side by side, one a core.
-
-    Each takes every other test left after -m/-k (neighbours cost alike, so the halves
-    balance) and builds its own databases.
-    """
-    shard = _shard()
-    if not shard:
-        return
-    index, count = shard
-    keep, drop = [], []
-    for i, item in enumerate(items):
-        (keep if i % count == index - 1 else drop).append(item)
-    config.hook.pytest_deselected(items=drop)
-    items[:] = keep
 
 
 def _pg_reachable() -> str | None:
