@@ -24,6 +24,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from annotator.database import write_transaction
 from annotator.errors import AccountError
 from annotator.extensions import db
+from annotator.inputs import DB_INT_MAX
 from annotator.models.auth import LoginThrottle, User, UserSession
 from annotator.timeutil import utcnow
 from annotator.vocabulary import ROLES
@@ -291,7 +292,7 @@ def load_user(user_id: str) -> User | None:
     if len(parts) != 3 or not parts[0].isdigit() or not all(parts[1:]):
         return None  # a cookie from before per-login sessions, or not ours
     ident, token, login_id = parts
-    if int(ident) > 2**31 - 1:
+    if int(ident) > DB_INT_MAX:
         return None  # no such user: ids are the database's integers
     found = db.session.execute(_LOGIN, {"user_id": int(ident), "login_id": login_id}).first()
     if found is None:
