@@ -193,11 +193,13 @@ def test_xss_in_a_note_and_a_javascript_url_are_neutralised(page, live_server, s
 
 def test_a_failed_save_is_shown_and_retried(page, live_server, sample):
     _start(page, live_server, "ana")
-    failures = {"left": 2}
+    # The connection stays down until the test says so: a count of failures would let the
+    # page's own retry timer (1 s, then 2 s) clear the failure before a loaded machine looks.
+    network = {"down": True, "aborted": 0}
 
     def flaky(route):
-        if failures["left"]:
-            failures["left"] -= 1
+        if network["down"]:
+            network["aborted"] += 1
             route.abort()
         else:
             route.continue_()
@@ -206,9 +208,11 @@ def test_a_failed_save_is_shown_and_retried(page, live_server, sample):
     page.keyboard.press("f")
     first = page.locator(".ws-units > li").first
     page.wait_for_selector(".ws-st.failed")
+    assert network["aborted"] >= 1
     assert "Not saved" in first.locator(".ws-st").inner_text()
     assert "not saved" in page.locator("#ws-live").inner_text()
-    first.locator(".ws-st button").click()         # Retry now (the second failure)
+    network["down"] = False
+    first.locator(".ws-st button").click()         # Retry now
     page.wait_for_selector(".ws-units > li:first-child .ws-st.saved", timeout=15_000)
     unit_id = int(first.get_attribute("id")[1:])
     db.session.expire_all()
