@@ -84,9 +84,10 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.main.views import bp as main
     from annotator.outlets.views import bp as outlets
     from annotator.queues.views import bp as queues
+    from annotator.verdicts.views import bp as verdicts
 
     for blueprint in (main, auth, articles, annotations, queues, admin, agreement, adjudication,
-                      outlets, exports):
+                      verdicts, outlets, exports):
         app.register_blueprint(blueprint)
 
 

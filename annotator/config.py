@@ -79,6 +79,17 @@ class Config:
     # Proxies in front of the app whose X-Forwarded-For and -Proto headers are believed
     # (the factory applies werkzeug's ProxyFix); 0 believes none, as a client can send any.
     TRUSTED_PROXIES = _count("TRUSTED_PROXIES", 0)
+    # Outlet track records (annotator.verdicts): a figure is shown as firm only from this
+    # many checked items spread over at least this many days of the outlet's publication
+    # dates (Ad Fontes asks for 15 articles over three weeks); below it, greyed out.
+    TRACK_MIN_ITEMS = _count("TRACK_MIN_ITEMS", 15)
+    TRACK_MIN_DAYS = _count("TRACK_MIN_DAYS", 21)
+    # ClaimReview export: the desk that publishes the verdicts, and each verdict's public
+    # URL ({id} is the verdict's id, {unit_id} the sentence's).
+    CLAIMREVIEW_DESK_NAME = os.environ.get("CLAIMREVIEW_DESK_NAME", "Fact-checking desk")
+    CLAIMREVIEW_DESK_URL = os.environ.get("CLAIMREVIEW_DESK_URL", "https://factcheck.example.org/")
+    CLAIMREVIEW_URL_PATTERN = os.environ.get(
+        "CLAIMREVIEW_URL_PATTERN", "https://factcheck.example.org/verdicts/{id}")
 
 
 class DevelopmentConfig(Config):

@@ -44,3 +44,35 @@ ASSIGNMENT_STATUSES: Final = (Status.ACTIVE, Status.SUBMITTED, Status.SKIPPED, S
                               Status.REVOKED)
 # The statuses that hold one of an article's `overlap` slots.
 HOLDING_STATUSES: Final = (Status.ACTIVE, Status.SUBMITTED)
+
+# Verdicts on checked sentences (annotator.verdicts). The default rating scale, best first:
+# (name, ClaimReview ratingValue or None when off the numeric scale, counts as false). Admins
+# may rename and reorder it in the database before the first verdict uses it.
+DEFAULT_RATINGS: Final = (
+    ("true", 5, False),
+    ("mostly true", 4, False),
+    ("mixed", 3, False),
+    ("mostly false", 2, True),
+    ("false", 1, True),
+    ("unverifiable", None, False),
+)
+# The gold labels a verdict may be recorded on, and the one that gets a resolution date.
+CHECKABLE_LABELS: Final = ("claim", "fact")
+PREDICTION_LABEL: Final = "prediction"
+
+
+class VerdictStatus:
+    """A verdict's state: a draft by its author, published once a second lead reviewed it."""
+
+    DRAFT: Final = "draft"
+    PUBLISHED: Final = "published"
+
+
+VERDICT_STATUSES: Final = (VerdictStatus.DRAFT, VerdictStatus.PUBLISHED)
+
+# How a prediction turned out, once its resolution date has passed.
+OUTCOMES: Final = ("came_true", "partly", "did_not", "unresolvable")
+OUTCOME_NAMES: Final = {"came_true": "came true", "partly": "partly came true",
+                        "did_not": "did not come true", "unresolvable": "cannot be resolved"}
+# What a history row of a verdict or a prediction records.
+CHECK_ACTIONS: Final = ("created", "edited", "published", "scheduled", "resolved")

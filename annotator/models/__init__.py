@@ -10,9 +10,11 @@ from annotator.models.annotations import Adjudication, Annotation, AnnotationHis
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
 from annotator.models.auth import LoginThrottle, User
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
+from annotator.models.verdicts import CheckHistory, CheckSource, Prediction, Rating, Verdict
 
 __all__ = [
     "Adjudication", "Annotation", "AnnotationHistory", "Article", "ArticleStats", "Assignment",
-    "ImportBatch", "LoginThrottle", "Outlet", "Queue", "QueueArticle", "QueueReviewer",
-    "SourceLink", "Unit", "User",
+    "CheckHistory", "CheckSource", "ImportBatch", "LoginThrottle", "Outlet", "Prediction",
+    "Queue", "QueueArticle", "QueueReviewer", "Rating", "SourceLink", "Unit", "User",
+    "Verdict",
 ]

@@ -117,3 +117,66 @@ def heat_bucket(share: float) -> int:
     if share <= 0:
         return 0
     return min(5, 1 + int(share * 5))
+
+
+@dataclass
+class TrendPoint:
+    x: float
+    y: float | None  # None: no items that month
+    bar_y: float
+    bar_height: float
+    label: str
+    n: int
+    text: str
+
+
+@dataclass
+class TrendChart:
+    """A monthly trend: a bar per month (items) and a point per month (share), on one canvas."""
+
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    plot_bottom: int
+    bar_width: float
+    points: list[TrendPoint] = field(default_factory=list)
+    line: str = ""  # SVG polyline points through the months that have a share
+    ticks: list[Tick] = field(default_factory=list)  # y ticks (share)
+    hidden: int = 0  # earlier months not drawn
+
+
+TREND_WIDTH = 720
+TREND_HEIGHT = 220
+TREND_MONTHS = 36
+
+
+def trend_chart(months: Sequence[tuple[str, int, float | None]]) -> TrendChart:
+    """Lay out a monthly share with its sample: months are (YYYY-MM, n, share or None).
+
+    The last TREND_MONTHS months are drawn; bars show n (scaled to the busiest month), the
+    line the share on a 0-100% axis.
+    """
+    shown = list(months[-TREND_MONTHS:])
+    left, right, top, bottom = 48, TREND_WIDTH - 16, 16, TREND_HEIGHT - 36
+    chart = TrendChart(TREND_WIDTH, TREND_HEIGHT, left, right, top, bottom, 0.0,
+                       hidden=max(0, len(months) - TREND_MONTHS))
+    chart.ticks = [Tick(round(bottom - (bottom - top) * t / 4, 1), f"{t * 25}%")
+                   for t in range(5)]
+    if not shown:
+        return chart
+    step = (right - left) / len(shown)
+    chart.bar_width = round(step * 0.6, 1)
+    busiest = max(n for _, n, _ in shown) or 1
+    line = []
+    for i, (label, n, share) in enumerate(shown):
+        x = round(left + step * (i + 0.5), 1)
+        height = round((bottom - top) * 0.5 * n / busiest, 1)
+        y = None if share is None else round(bottom - (bottom - top) * share, 1)
+        text = f"{label}: {n} checked" + ("" if share is None else f", {share * 100:.0f}% false")
+        chart.points.append(TrendPoint(x, y, round(bottom - height, 1), height, label, n, text))
+        if y is not None:
+            line.append(f"{x},{y}")
+    chart.line = " ".join(line)
+    return chart

@@ -139,3 +139,28 @@ def group_intervals(
             method = "articles resampled" if sizes[g] <= EXACT_MAX else "normal limit"
             result.append(Interval(float(bounds[g, 0]), float(bounds[g, 1]), None, method))
     return result
+
+
+# The normal quantile of a two-sided 95% interval (scipy.stats.norm.ppf(0.975)).
+Z95 = 1.959963984540054
+NO_ITEMS = "no items: nothing to estimate"
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> Interval:
+    """Return the Wilson score interval for a share of ``successes`` out of ``n``.
+
+    Wilson (1927): centre (p + z²/2n) / (1 + z²/n), half-width
+    z·sqrt(p(1-p)/n + z²/4n²) / (1 + z²/n). Unlike the Wald interval it stays within
+    [0, 1] and is not empty at 0 or n successes, which small outlet samples hit often.
+    """
+    if n <= 0:
+        return Interval(None, None, NO_ITEMS, "Wilson score")
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes must be between 0 and n ({successes} of {n})")
+    p = successes / n
+    z2 = z * z
+    denominator = 1.0 + z2 / n
+    centre = (p + z2 / (2 * n)) / denominator
+    half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+    return Interval(max(0.0, float(centre - half)), min(1.0, float(centre + half)), None,
+                    "Wilson score")

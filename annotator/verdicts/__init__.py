@@ -1,0 +1,1 @@
+"""Verdicts: leads rate checked claims, predictions come due, outlets get a track record."""
