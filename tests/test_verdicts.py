@@ -197,3 +197,67 @@ def test_admins_rename_and_reorder_the_scale_until_the_first_verdict(app):
     with pytest.raises(VerdictError) as frozen:
         services.save_scale(admin, steps[::-1])
     assert frozen.value.status == 409
+
+
+def test_the_pages_walk_a_verdict_from_draft_to_published(app, client, login_as):
+    w = checked_world()
+    author, second = make_user("lead"), make_user("lead")
+    login_as(author)
+    page = client.get(f"/verdicts/units/{w['claim']}")
+    assert page.status_code == 200 and "Labour statistics" in page.get_data(as_text=True)
+    answer = client.post(f"/verdicts/units/{w['claim']}", data={
+        "rating": "5", "rationale": "Data say otherwise.", "links": [str(w["link"])],
+        "added-0-url": "", "added-0-stance": "supports", "added-1-stance": "supports"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    verdict = db.session.query(Verdict).one()
+    shown = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "false" in shown and "Publish verdict" not in shown
+    login_as(second)
+    shown = client.get(f"/verdicts/{verdict.id}").get_data(as_text=True)
+    assert "Publish verdict" in shown
+    assert client.post(f"/verdicts/{verdict.id}/publish",
+                       data={"version": "1"}).status_code == 302
+    listing = client.get("/verdicts/?status=published").get_data(as_text=True)
+    assert "unemployment fell" in listing
+    # A second POST from the author's stale page is refused with a reason, not a 500.
+    login_as(author)
+    stale = client.post(f"/verdicts/units/{w['claim']}", data={"rating": "1", "version": "1"})
+    assert stale.status_code == 409 and "Someone changed this" in stale.get_data(as_text=True)
+
+
+def test_the_pages_schedule_and_resolve_a_prediction(app, client, login_as):
+    w = checked_world()
+    lead = make_user("lead")
+    login_as(lead)
+    page = client.get(f"/verdicts/units/{w['prediction']}").get_data(as_text=True)
+    assert "2024-02-29" in page and "next month" in page
+    answer = client.post(f"/verdicts/units/{w['prediction']}/prediction",
+                         data={"resolves_by": ""})
+    assert answer.status_code == 302
+    nav = client.get("/verdicts/predictions/due").get_data(as_text=True)
+    assert "Due (1)" in nav and "approve the new budget" in nav
+    pid = db.session.query(Prediction).one().id
+    done = client.post(f"/verdicts/predictions/{pid}", data={
+        "outcome": "did_not", "note": "Postponed.", "version": "1",
+        "added-0-url": "https://council.example.gov/agenda", "added-0-stance": "contradicts"})
+    assert done.status_code == 302
+    assert "did not come true" in client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Due (0)" in client.get("/verdicts/").get_data(as_text=True)
+
+
+def test_the_adjudication_page_links_to_the_check(app, client, login_as):
+    w = checked_world()
+    login_as(make_user("lead"))
+    page = client.get(f"/adjudication/queues/{w['queue'].id}/units/{w['claim']}")
+    assert f"/verdicts/units/{w['claim']}" in page.get_data(as_text=True)
+
+
+def test_the_scale_page_is_for_admins(app, client, login_as):
+    login_as(make_user("admin"))
+    data = {f"ratings-{i}-name": "" for i in range(10)}
+    data.update({"ratings-0-name": "accurate", "ratings-0-score": "2",
+                 "ratings-1-name": "inaccurate", "ratings-1-score": "1",
+                 "ratings-1-counts_false": "y"})
+    assert client.post("/verdicts/scale", data=data).status_code == 302
+    assert [s.name for s in queries.scale_steps()] == ["accurate", "inaccurate"]
+    assert "accurate" in client.get("/verdicts/scale").get_data(as_text=True)

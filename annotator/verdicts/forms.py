@@ -12,6 +12,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -35,7 +36,8 @@ class CheckboxList(SelectMultipleField):
 
 class SourceEntry(Form):
     url = StringField("URL", validators=[Optional(), Length(max=2048)])
-    stance = SelectField("Stance", choices=[(s, s) for s in STANCES], default=STANCES[0])
+    stance = SelectField("Stance", choices=[SelectChoice(s, s) for s in STANCES],
+                         default=STANCES[0])
     title = StringField("Title", validators=[Optional(), Length(max=300)])
 
 
@@ -50,8 +52,8 @@ class _WithSources(FlaskForm):
     version = HiddenField(filters=[_version])
 
     def set_links(self, links) -> None:
-        self.links.choices = [(link.id, f"{link.stance}: {link.domain}"
-                               + (f" — {link.title}" if link.title else ""))
+        self.links.choices = [SelectChoice(link.id, f"{link.stance}: {link.domain}"
+                                           + (f" — {link.title}" if link.title else ""))
                               for link in links]
 
     def new_sources(self) -> list[NewSource]:
@@ -81,7 +83,7 @@ class ScheduleForm(FlaskForm):
 
 
 class ResolveForm(_WithSources):
-    outcome = RadioField("Outcome", choices=[(o, OUTCOME_NAMES[o]) for o in OUTCOMES],
+    outcome = RadioField("Outcome", choices=[SelectChoice(o, OUTCOME_NAMES[o]) for o in OUTCOMES],
                          validators=[InputRequired("Choose the outcome.")])
     note = TextAreaField("What happened", validators=[Length(max=20000)],
                          render_kw={"rows": 4})

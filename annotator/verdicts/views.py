@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from annotator.errors import VerdictError
 from annotator.inputs import db_int
@@ -41,7 +42,8 @@ def index():
 def _verdict_form(check) -> VerdictForm:
     form = VerdictForm()
     # A rating is chosen by its position: the scale is frozen once a verdict uses it.
-    form.rating.choices = [(i, s.name) for i, s in enumerate(queries.scale_steps(), start=1)]
+    form.rating.choices = [SelectChoice(i, s.name)
+                           for i, s in enumerate(queries.scale_steps(), start=1)]
     form.set_links(check.links)
     verdict = check.verdict
     if request.method == "GET" and verdict is not None:
