@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from annotator.articles.forms import FilterForm
 from annotator.articles.queries import named_filter
@@ -13,6 +13,12 @@ from annotator.models import Outlet
 from annotator.outlets import queries
 from annotator.outlets.tallies import DEFINITIONS, LABELS, UNRESOLVED
 from annotator.security import require_role_for_blueprint
+from annotator.stats.charts import trend_chart
+from annotator.timeutil import utcnow
+from annotator.verdicts import queries as verdict_queries
+from annotator.verdicts.track import definitions as track_definitions
+from annotator.verdicts.track import rule_from
+from annotator.vocabulary import OUTCOME_NAMES
 
 bp = Blueprint("outlets", __name__, url_prefix="/outlets")
 require_role_for_blueprint(bp, "lead")
@@ -44,8 +50,13 @@ def detail(outlet_id: int):
     outlet = db.get_or_404(Outlet, outlet_id, description="There is no such outlet.")
     form, flt = _filter()
     page = queries.outlet_page(outlet, flt)
-    return render_template("outlets/detail.html", form=form, flt=flt, p=page,
-                           mix_keys=(*LABELS, UNRESOLVED), definitions=DEFINITIONS)
+    rule = rule_from(current_app.config)
+    track = verdict_queries.track_records([outlet.id], rule, utcnow().date())[outlet.id]
+    return render_template(
+        "outlets/detail.html", form=form, flt=flt, p=page, mix_keys=(*LABELS, UNRESOLVED),
+        definitions={**DEFINITIONS, **track_definitions(rule)}, track=track,
+        trend=trend_chart([(m.month, m.n, m.share) for m in track.months]),
+        steps=verdict_queries.scale_steps(), outcome_names=OUTCOME_NAMES)
 
 
 @bp.route("/domains")

@@ -228,3 +228,13 @@ def build_track_records(
                                                   found.predictions.span.days)
         found.months = [months[outlet_id][k] for k in sorted(months[outlet_id])]
     return records
+
+
+def rule_from(config) -> SampleRule:
+    """Return the minimum-sample rule an app's configuration sets (TRACK_MIN_ITEMS/_DAYS)."""
+    return SampleRule(int(config.get("TRACK_MIN_ITEMS", 15)), int(config.get("TRACK_MIN_DAYS", 21)))
+
+
+def definitions(rule: SampleRule) -> dict[str, str]:
+    """Return the track record's definitions with the rule's numbers filled in."""
+    return {k: v.format(items=rule.min_items, days=rule.min_days) for k, v in DEFINITIONS.items()}
