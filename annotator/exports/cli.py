@@ -8,11 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import or_, select
 
 from annotator.articles.queries import named_filter
 from annotator.exports import downloads, report
+from annotator.exports.claimreview import FORMATS, claimreview_export, desk_from
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models import Outlet, Queue
@@ -114,7 +116,15 @@ def gold_command(queue, outlet, date_from, date_to, names, output):
 @filter_options
 def report_command(fmt, queue, outlet, date_from, date_to, names, output):
     """Export the agreement report (HTML, XLSX, JSON, or one table as CSV)."""
-
-
     flt = build_filter(queue, outlet, date_from, date_to)
     write(report.download(flt, fmt, names), output)
+
+
+@export_cli.command("claimreview")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
+              help="jsonl: one ClaimReview a line; json: one array.")
+@click.option("-o", "--output", default=".", show_default=True,
+              help="File to write, a directory for the dated default name, or - for stdout.")
+def claimreview_command(fmt, output):
+    """Export one schema.org ClaimReview (JSON-LD) per published verdict."""
+    write(claimreview_export(fmt, desk_from(current_app.config)), output)

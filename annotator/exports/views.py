@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
 
 from annotator.articles.queries import named_filter
 from annotator.exports import downloads
 from annotator.exports import report as report_exports
+from annotator.exports.claimreview import claimreview_export, desk_from
 from annotator.exports.forms import ExportFilterForm
 from annotator.filters import ArticleFilter
 from annotator.security import require_role_for_blueprint
@@ -133,3 +142,15 @@ def report_reviewers():
 def report_domains():
     """Download the report's source-domain table as CSV."""
     return _report("csv-domains")
+
+
+@bp.route("/claimreview.jsonl")
+def claimreview_jsonl():
+    """Download one schema.org ClaimReview per published verdict, one JSON document a line."""
+    return send(claimreview_export("jsonl", desk_from(current_app.config)))
+
+
+@bp.route("/claimreview.json")
+def claimreview_json():
+    """Download the ClaimReview of every published verdict as one JSON array."""
+    return send(claimreview_export("json", desk_from(current_app.config)))
