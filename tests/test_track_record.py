@@ -78,3 +78,48 @@ def test_the_outlet_page_shows_the_track_record_greyed_below_the_rule(app, clien
     app.config["TRACK_MIN_ITEMS"] = 5
     page = client.get(f"/outlets/{c.daily.id}").get_data(as_text=True)
     assert 'track-figure" data-testid="track-false"' in page  # firm: not greyed
+
+
+def test_the_comparison_page_puts_outlets_side_by_side_sorted(app, client, login_as):
+    c = build_track_corpus()
+    login_as(make_user("lead"))
+    page = client.get("/outlets/compare").get_data(as_text=True)  # default: most verdicts
+    assert page.index("Daily Example</a>") < page.index("Other Times</a>")
+    assert "60 %" in page and "[0.231, 0.882]" in page and "n=5" in page
+    assert "[0.000, 0.793]" in page and "below-rule-cell" in page
+    by_false = client.get(f"/outlets/compare?outlet={c.other.id}&outlet={c.daily.id}"
+                          "&sort=false&dir=asc").get_data(as_text=True)
+    assert by_false.index('data-outlet="Other Times"') < by_false.index(
+        'data-outlet="Daily Example"')
+    by_false = client.get(f"/outlets/compare?outlet={c.other.id}&outlet={c.daily.id}"
+                          "&sort=false&dir=desc").get_data(as_text=True)
+    assert by_false.index('data-outlet="Daily Example"') < by_false.index(
+        'data-outlet="Other Times"')
+    assert client.get("/outlets/compare?outlet=x").status_code == 400
+
+
+def test_the_comparison_exports(app, client, login_as):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    c = build_track_corpus()
+    login_as(make_user("lead"))
+    args = f"?outlet={c.daily.id}&outlet={c.other.id}&sort=false&dir=desc"
+    text = client.get("/exports/outlet-comparison.csv" + args).get_data(as_text=True)
+    rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
+    assert [r["outlet"] for r in rows] == ["Daily Example", "Other Times"]
+    daily = rows[0]
+    assert (daily["verdicts"], daily["n_false"], daily["n_mostly_false"]) == ("5", "2", "1")
+    assert float(daily["false_share"]) == 0.6
+    assert float(daily["false_low"]) == pytest.approx(0.2307, abs=5e-5)
+    assert float(daily["came_true_share"]) == 0.5 and daily["predictions_pending"] == "1"
+    assert float(daily["came_true_high"]) == pytest.approx(0.9055, abs=5e-5)
+    assert "fewer than 15" in daily["verdicts_below_rule"]
+    book = load_workbook(io.BytesIO(client.get("/exports/outlet-comparison.xlsx" + args).data))
+    sheet = book["comparison"]
+    assert [cell.value for cell in sheet[2]][:1] == ["Daily Example"]
+    html = client.get("/exports/outlet-comparison.html" + args)
+    assert html.status_code == 200 and "Daily Example" in html.get_data(as_text=True)
+    assert "default-src 'none'" in html.headers["Content-Security-Policy"]

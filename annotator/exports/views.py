@@ -16,9 +16,13 @@ from annotator.articles.queries import named_filter
 from annotator.exports import downloads
 from annotator.exports import report as report_exports
 from annotator.exports.claimreview import claimreview_export, desk_from
+from annotator.exports.comparison import comparison_download
 from annotator.exports.forms import ExportFilterForm
 from annotator.filters import ArticleFilter
+from annotator.outlets.views import chosen_outlets
 from annotator.security import require_role_for_blueprint
+from annotator.timeutil import utcnow
+from annotator.verdicts.track import rule_from
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 require_role_for_blueprint(bp, "lead")
@@ -154,3 +158,32 @@ def claimreview_jsonl():
 def claimreview_json():
     """Download the ClaimReview of every published verdict as one JSON array."""
     return send(claimreview_export("json", desk_from(current_app.config)))
+
+
+def _comparison(fmt: str) -> Response:
+    download = comparison_download(fmt, chosen_outlets(), request.args.get("sort", "name"),
+                                   request.args.get("dir") == "desc",
+                                   rule_from(current_app.config), utcnow().date())
+    response = send(download)
+    if fmt == "html":
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+    return response
+
+
+@bp.route("/outlet-comparison.csv")
+def outlet_comparison_csv():
+    """Download the chosen outlets side by side as CSV (?outlet=1&outlet=2...)."""
+    return _comparison("csv")
+
+
+@bp.route("/outlet-comparison.xlsx")
+def outlet_comparison_xlsx():
+    """Download the chosen outlets side by side as a workbook."""
+    return _comparison("xlsx")
+
+
+@bp.route("/outlet-comparison.html")
+def outlet_comparison_html():
+    """Download the chosen outlets side by side as one self-contained HTML file."""
+    return _comparison("html")

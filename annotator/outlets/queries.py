@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+import numpy as np
 from sqlalchemy import func, select
 
 from annotator.agreement import queries as agreement_queries
@@ -12,11 +13,17 @@ from annotator.annotations import label_stream
 from annotator.articles.queries import restrict_articles
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
-from annotator.models import Article, Assignment, Outlet, Queue, SourceLink
+from annotator.models import Article, Assignment, Outlet, Queue, SourceLink, Verdict
 from annotator.models.agreement import ArticleStats
+from annotator.outlets.comparison import DEFAULT_OUTLETS, MAX_OUTLETS, ComparisonRow
 from annotator.outlets.tallies import DomainFigures, DomainTally, OutletFigures, Tally
 from annotator.pagination import PageNav
+from annotator.stats import rollup
+from annotator.stats.records import article_dtype, coder_dtype, unpack
 from annotator.stats.rollup import GroupFigures
+from annotator.verdicts import queries as verdict_queries
+from annotator.verdicts.track import SampleRule
+from annotator.vocabulary import LABELS, VerdictStatus
 
 DOMAINS_PER_PAGE = 100
 ARTICLES_SHOWN = 50
@@ -152,3 +159,64 @@ def domain_page(flt: ArticleFilter, page: int = 1) -> DomainPage:
     page = min(max(page, 1), pages)
     start = (page - 1) * DOMAINS_PER_PAGE
     return DomainPage(ranked[start:start + DOMAINS_PER_PAGE], len(ranked), page, pages)
+
+
+# --- outlets side by side --------------------------------------------------------------------
+
+def agreement_of(outlet_ids: list[int], flt: ArticleFilter) -> dict[int, GroupFigures]:
+    """Pool the stored per-article statistics of the given outlets only (one query)."""
+    if not outlet_ids:
+        return {}
+    query = agreement_queries.restrict_stats(
+        select(Article.outlet_id, ArticleStats.stats, ArticleStats.coder_records)
+        .select_from(ArticleStats).join(Article, Article.id == ArticleStats.article_id)
+        .where(Article.outlet_id.in_(outlet_ids)), flt)  # fmt: skip
+    rows = db.session.execute(query).all()
+    if not rows:
+        return {}
+    q = len(LABELS)
+    articles, _ = unpack([r[1] for r in rows], article_dtype(q))
+    coders, coder_article = unpack([r[2] for r in rows], coder_dtype(q))
+    keys, group = np.unique(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+                            return_inverse=True)
+    pooled = rollup.pool_groups(articles, group, [int(k) for k in keys], coders,
+                                coder_article, LABELS)
+    return {f.key: f for f in pooled}
+
+
+def comparable_outlets() -> list[tuple[int, str]]:
+    """Return every outlet that has articles, by name: what the comparison may choose from."""
+    has_articles = select(Article.outlet_id).distinct().scalar_subquery()
+    return [tuple(r) for r in db.session.execute(
+        select(Outlet.id, Outlet.name).where(Outlet.id.in_(has_articles)).order_by(Outlet.name))]
+
+
+def default_outlets(limit: int = DEFAULT_OUTLETS) -> list[int]:
+    """Return the outlets with the most published verdicts (the comparison's default)."""
+    return list(db.session.scalars(
+        select(Verdict.outlet_id).where(Verdict.status == VerdictStatus.PUBLISHED)
+        .group_by(Verdict.outlet_id).order_by(func.count().desc(), Verdict.outlet_id)
+        .limit(limit)))  # fmt: skip
+
+
+def comparison(outlet_ids: list[int], flt: ArticleFilter, rule: SampleRule,
+               today) -> list[ComparisonRow]:
+    """Return the chosen outlets side by side (at most MAX_OUTLETS), in name order.
+
+    Agreement pools the stored per-article statistics, the track record reads the verdict
+    and prediction rows; label mix and corroboration walk each chosen outlet's labels once,
+    as its profile does.
+    """
+    outlets = db.session.scalars(select(Outlet).where(
+        Outlet.id.in_(outlet_ids[:MAX_OUTLETS])).order_by(Outlet.name)).all()
+    ids = [o.id for o in outlets]
+    agreement = agreement_of(ids, flt)
+    tracks = verdict_queries.track_records(ids, rule, today)
+    rows = []
+    for outlet in outlets:
+        mine = replace(flt, outlet_id=outlet.id, outlet_name=outlet.name)
+        figures = tally(mine).outlets.get(outlet.id) or OutletFigures(outlet.id, outlet.name,
+                                                                      outlet.domain)
+        rows.append(ComparisonRow(outlet.id, outlet.name, figures, agreement.get(outlet.id),
+                                  tracks[outlet.id]))
+    return rows

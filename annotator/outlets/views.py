@@ -11,6 +11,7 @@ from annotator.filters import ArticleFilter
 from annotator.inputs import db_int
 from annotator.models import Outlet
 from annotator.outlets import queries
+from annotator.outlets.comparison import MAX_OUTLETS, SORTS, sort_rows
 from annotator.outlets.tallies import DEFINITIONS, LABELS, UNRESOLVED
 from annotator.security import require_role_for_blueprint
 from annotator.stats.charts import trend_chart
@@ -66,3 +67,30 @@ def domains():
     page = queries.domain_page(flt, request.args.get("page", 1, type=db_int))
     return render_template("outlets/domains.html", form=form, flt=flt, p=page,
                            args=form.query_args(), definitions=DEFINITIONS)
+
+
+def chosen_outlets() -> list[int]:
+    """Return the outlet ids the query string chooses (?outlet=1&outlet=2), else the default."""
+    ids = []
+    for raw in request.args.getlist("outlet"):
+        try:
+            ids.append(db_int(raw))
+        except ValueError:
+            abort(400, description=f"Not an outlet id: {raw[:20]!r}.")
+    return list(dict.fromkeys(ids))[:MAX_OUTLETS] or queries.default_outlets()
+
+
+@bp.route("/compare")
+def compare():
+    """Show chosen outlets side by side: agreement, label mix, corroboration, track record."""
+    ids = chosen_outlets()
+    sort = request.args.get("sort", "name")
+    descending = request.args.get("dir") == "desc"
+    rows = sort_rows(queries.comparison(ids, ArticleFilter(), rule_from(current_app.config),
+                                        utcnow().date()), sort, descending)
+    return render_template(
+        "outlets/compare.html", rows=rows, chosen=ids, choices=queries.comparable_outlets(),
+        sorts=SORTS, sort=sort, descending=descending, steps=verdict_queries.scale_steps(),
+        max_outlets=MAX_OUTLETS, args={"outlet": ids, "sort": sort,
+                                       "dir": "desc" if descending else "asc"},
+        definitions={**DEFINITIONS, **track_definitions(rule_from(current_app.config))})
