@@ -113,6 +113,23 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "exports.report_outlets": {"GET": LEADS},
     "exports.report_reviewers": {"GET": LEADS},
     "exports.report_domains": {"GET": LEADS},
+    "exports.claimreview_jsonl": {"GET": LEADS},
+    "exports.claimreview_json": {"GET": LEADS},
+    "exports.outlet_comparison_csv": {"GET": LEADS},
+    "exports.outlet_comparison_xlsx": {"GET": LEADS},
+    "exports.outlet_comparison_html": {"GET": LEADS},
+    "outlets.compare": {"GET": LEADS},
+    # verdicts (leads; the scale: admins). The matrix's sentence has no gold label yet (a
+    # verdict or a date is refused: 400), and there is no verdict or prediction 1 (404).
+    "verdicts.index": {"GET": LEADS},
+    "verdicts.check": {"GET": LEADS, "POST": POST_LEADS + (400, 400)},
+    "verdicts.schedule": {"POST": POST_LEADS + (400, 400)},
+    "verdicts.detail": {"GET": (302, 403, 403, 404, 404)},
+    "verdicts.publish": {"POST": POST_LEADS + (404, 404)},
+    "verdicts.due": {"GET": LEADS},
+    "verdicts.prediction": {"GET": (302, 403, 403, 404, 404),
+                            "POST": POST_LEADS + (404, 404)},
+    "verdicts.scale": {"GET": ADMINS, "POST": POST_ADMINS + (400,)},
 }
 
 
@@ -168,7 +185,7 @@ class World:
             "assignment_id": self.assignment.id, "user_id": self.target.id,
             "outlet_id": self.article.outlet_id, "position": 0,
             "source_id": self.source.id, "unit_id": self.article.units[0].id,
-            "filename": "css/app.css",
+            "filename": "css/app.css", "verdict_id": 1, "prediction_id": 1,
         }
 
 

@@ -23,6 +23,8 @@ from annotator.verdicts.track import Step
 from annotator.vocabulary import OUTCOME_NAMES, VERDICT_STATUSES
 
 bp = Blueprint("verdicts", __name__, url_prefix="/verdicts")
+NOT_CHECKABLE = "A verdict needs a sentence whose gold label is claim or fact."
+NOT_PREDICTABLE = "A resolution date needs a sentence whose gold label is prediction."
 require_role_for_blueprint(bp, "lead")
 
 
@@ -65,6 +67,8 @@ def _render_check(check, form, schedule, status=200):
 def check(unit_id: int):
     """Show a sentence's gold labels and sources; record or change its verdict."""
     found = queries.unit_check(unit_id)
+    if request.method == "POST" and not found.checkable:
+        raise VerdictError(400, NOT_CHECKABLE)
     form = _verdict_form(found)
     schedule = ScheduleForm(formdata=None)
     if found.prediction is not None:
@@ -89,6 +93,8 @@ def check(unit_id: int):
 def schedule(unit_id: int):
     """Set a prediction's resolution date (the suggested one when left empty)."""
     found = queries.unit_check(unit_id)
+    if not found.predictable:
+        raise VerdictError(400, NOT_PREDICTABLE)
     form = ScheduleForm()
     if form.validate_on_submit():
         try:
@@ -137,6 +143,9 @@ def due():
 def prediction(prediction_id: int):
     """Show a prediction; once due, record its outcome with evidence."""
     view = queries.prediction_view(prediction_id)
+    if request.method == "POST" and view.prediction.resolves_by > _today():
+        raise VerdictError(409, "This prediction is not due yet (it resolves by "
+                                f"{view.prediction.resolves_by.isoformat()}).")
     form = ResolveForm()
     form.set_links(view.links)
     if request.method == "GET":
