@@ -19,6 +19,7 @@ BENCHES = [
     "bench_agreement",
     "bench_reports",
     "bench_exports",
+    "bench_verdicts",
     "bench_load",
 ]
 

@@ -107,6 +107,7 @@ def test_the_comparison_exports(app, client, login_as):
     c = build_track_corpus()
     login_as(make_user("lead"))
     args = f"?outlet={c.daily.id}&outlet={c.other.id}&sort=false&dir=desc"
+    # (figures worked out in tests/verdicts_corpus.py)
     text = client.get("/exports/outlet-comparison.csv" + args).get_data(as_text=True)
     rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
     assert [r["outlet"] for r in rows] == ["Daily Example", "Other Times"]
@@ -117,6 +118,16 @@ def test_the_comparison_exports(app, client, login_as):
     assert float(daily["came_true_share"]) == 0.5 and daily["predictions_pending"] == "1"
     assert float(daily["came_true_high"]) == pytest.approx(0.9055, abs=5e-5)
     assert "fewer than 15" in daily["verdicts_below_rule"]
+    assert float(daily["alpha"]) == 1.0 and daily["articles"] == "3"
+    assert (daily["sentences"], daily["supported_sentences"],
+            daily["contradicted_sentences"]) == ("12", "1", "1")
+    assert float(daily["supported_share"]) == pytest.approx(1 / 12)
+    assert float(daily["label_share_claim"]) == pytest.approx(2 / 3)
+    assert float(daily["label_share_prediction"]) == pytest.approx(1 / 3)
+    assert float(daily["label_share_fact"]) == 0.0
+    other = rows[1]
+    assert (other["sentences"], other["supported_sentences"]) == ("2", "0")
+    assert float(other["label_share_claim"]) == 1.0
     book = load_workbook(io.BytesIO(client.get("/exports/outlet-comparison.xlsx" + args).data))
     sheet = book["comparison"]
     assert [cell.value for cell in sheet[2]][:1] == ["Daily Example"]

@@ -30,6 +30,13 @@ Daily Example, predictions (today 2024-06-01): resolved p1 came true, p3 did not
 Other Times: n = 1, false 0 -> share 0; 1 + z^2 = 4.841459; centre 1.920729 / 4.841459
   = 0.396720 = half -> [0, 0.7935]; span 0 days; no predictions.
 
+Comparison (stored statistics; every article is its own queue, both reviewers submitted):
+  Daily Example: reviewers' labels 2 x (D1 C C P, D2 C P, D3 C C C P) = 18: claim 12 (2/3),
+    prediction 6 (1/3); perfect agreement on two labels -> alpha 1.000. Sentences of its
+    labelled articles (headline included): D1 4 + D2 3 + D3 5 = 12. Sources: c1 ann and bob
+    "supports" (one sentence), c5 bob "contradicts" -> supported 1/12, contradicted 1/12.
+  Other Times: 2 labels, both claim; 2 sentences, no source -> 0/2.
+
 Minimum-sample rule: the default (15 items over 21 days) puts every figure below it; with
 TRACK_MIN_ITEMS = 5 Daily Example's verdicts are firm (5 items, 36 days) and its predictions
 (2 decided) and Other Times (1 item, 0 days) stay below.
@@ -40,8 +47,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from annotator.agreement.services import refresh_article_stats
 from annotator.extensions import db
-from annotator.models import Outlet, Verdict
+from annotator.models import Outlet, SourceLink, Verdict
 from annotator.verdicts import services
 from annotator.vocabulary import DEFAULT_RATINGS
 from tests.factories import make_article, make_assignment, make_outlet, make_queue, make_user
@@ -65,9 +73,15 @@ def _article(outlet, published, sentences, queue_reviewers, url):
                            published_at=published, url=url)
     queue = make_queue(reviewers=queue_reviewers, articles=[article])
     labels = {i: label for i, (_, label) in enumerate(sentences, start=1)}
-    for reviewer in queue_reviewers:
-        make_assignment(queue, article, reviewer, status="submitted", labels=labels)
+    done = [make_assignment(queue, article, reviewer, status="submitted", labels=labels)
+            for reviewer in queue_reviewers]
+    article.assignments = done  # for the sources below (not a mapped attribute)
     return article
+
+
+def _link(assignment, unit_id: int, url: str, domain: str, stance: str) -> None:
+    db.session.add(SourceLink(assignment_id=assignment.id, unit_id=unit_id, url=url,
+                              domain=domain, stance=stance))
 
 
 def build_track_corpus() -> TrackCorpus:
@@ -92,6 +106,16 @@ def build_track_corpus() -> TrackCorpus:
     o1 = _article(other, datetime(2024, 3, 1, 8), [
         ("The council said the budget balanced.", "claim")], reviewers,
         "https://othertimes.example/o1")
+    _link(d1.assignments[0], d1.units[1].id, "https://stats.example.gov/a", "example.gov",
+          "supports")
+    _link(d1.assignments[1], d1.units[1].id, "https://stats.example.gov/b", "example.gov",
+          "supports")
+    _link(d3.assignments[1], d3.units[2].id, "https://law.example.org/c", "example.org",
+          "contradicts")
+    db.session.commit()
+    for article in (d1, d2, d3, o1):
+        refresh_article_stats(article.assignments[0].queue_id, article.id)
+    db.session.commit()
     units = {"c1": d1.units[1].id, "c2": d1.units[2].id, "p1": d1.units[3].id,
              "c3": d2.units[1].id, "p2": d2.units[2].id,
              "c4": d3.units[1].id, "c5": d3.units[2].id, "c6": d3.units[3].id,

@@ -16,8 +16,8 @@ from annotator.exports.report import _static_css
 from annotator.exports.writers import CSV_READING_HINT, csv_stream, meta_rows, write_xlsx
 from annotator.filters import ArticleFilter
 from annotator.outlets import queries as outlet_queries
+from annotator.outlets.comparison import DEFINITIONS as COMPARISON_DEFINITIONS
 from annotator.outlets.comparison import fields, row_cells, sort_rows
-from annotator.outlets.tallies import DEFINITIONS as OUTLET_DEFINITIONS
 from annotator.timeutil import utcnow
 from annotator.verdicts.queries import scale_steps
 from annotator.verdicts.track import SampleRule, definitions
@@ -35,7 +35,7 @@ def comparison_download(fmt: str, outlet_ids: list[int], sort: str, descending: 
     rows = sort_rows(outlet_queries.comparison(outlet_ids, ArticleFilter(), rule, today), sort,
                      descending)
     meta = metadata("outlet-comparison", ArticleFilter(), made, VERSION,
-                    {**OUTLET_DEFINITIONS, **definitions(rule)},
+                    {**COMPARISON_DEFINITIONS, **definitions(rule)},
                     outlets=", ".join(r.name for r in rows), minimum_sample=rule.describe(),
                     sorted_by=f"{sort} {'descending' if descending else 'ascending'}")
     header = fields(steps)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from annotator.agreement import queries as agreement_queries
 from annotator.annotations import label_stream
@@ -15,7 +15,12 @@ from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models import Article, Assignment, Outlet, Queue, SourceLink, Verdict
 from annotator.models.agreement import ArticleStats
-from annotator.outlets.comparison import DEFAULT_OUTLETS, MAX_OUTLETS, ComparisonRow
+from annotator.outlets.comparison import (
+    DEFAULT_OUTLETS,
+    MAX_OUTLETS,
+    ComparisonRow,
+    Corroboration,
+)
 from annotator.outlets.tallies import DomainFigures, DomainTally, OutletFigures, Tally
 from annotator.pagination import PageNav
 from annotator.stats import rollup
@@ -23,7 +28,7 @@ from annotator.stats.records import article_dtype, coder_dtype, unpack
 from annotator.stats.rollup import GroupFigures
 from annotator.verdicts import queries as verdict_queries
 from annotator.verdicts.track import SampleRule
-from annotator.vocabulary import LABELS, VerdictStatus
+from annotator.vocabulary import LABELS, STANCES, Status, VerdictStatus
 
 DOMAINS_PER_PAGE = 100
 ARTICLES_SHOWN = 50
@@ -199,24 +204,48 @@ def default_outlets(limit: int = DEFAULT_OUTLETS) -> list[int]:
         .limit(limit)))  # fmt: skip
 
 
+def corroboration_of(outlet_ids: list[int], flt: ArticleFilter,
+                     agreement: dict[int, GroupFigures]) -> dict[int, Corroboration]:
+    """Count, per outlet, the labelled sentences with a supporting / contradicting source.
+
+    One aggregate over the source links of the outlets' submitted work (a sentence counts
+    once per queue); the base is the stored statistics' labelled sentences.
+    """
+    supports, contradicts = STANCES[0], STANCES[1]
+    per_sentence = restrict_articles(
+        select(Article.outlet_id,
+               func.max(case((SourceLink.stance == supports, 1), else_=0)).label("sup"),
+               func.max(case((SourceLink.stance == contradicts, 1), else_=0)).label("con"))
+        .select_from(SourceLink)
+        .join(Assignment, Assignment.id == SourceLink.assignment_id)
+        .join(Article, Article.id == Assignment.article_id)
+        .where(Assignment.status == Status.SUBMITTED, Article.outlet_id.in_(outlet_ids))
+        .group_by(Article.outlet_id, Assignment.queue_id, SourceLink.unit_id), flt,
+    ).subquery("per_sentence")  # fmt: skip
+    counts = {row[0]: row[1:] for row in db.session.execute(
+        select(per_sentence.c.outlet_id, func.sum(per_sentence.c.sup),
+               func.sum(per_sentence.c.con)).group_by(per_sentence.c.outlet_id))}
+    found = {}
+    for outlet_id in outlet_ids:
+        supported, contradicted = counts.get(outlet_id, (0, 0))
+        figures = agreement.get(outlet_id)
+        found[outlet_id] = Corroboration(figures.sentences if figures else 0,
+                                         int(supported or 0), int(contradicted or 0))
+    return found
+
+
 def comparison(outlet_ids: list[int], flt: ArticleFilter, rule: SampleRule,
                today) -> list[ComparisonRow]:
     """Return the chosen outlets side by side (at most MAX_OUTLETS), in name order.
 
-    Agreement pools the stored per-article statistics, the track record reads the verdict
-    and prediction rows; label mix and corroboration walk each chosen outlet's labels once,
-    as its profile does.
+    Stored and small tables only (annotator.outlets.comparison says which figure comes from
+    where): no walk over the outlets' labels.
     """
-    outlets = db.session.scalars(select(Outlet).where(
+    outlets = db.session.execute(select(Outlet.id, Outlet.name).where(
         Outlet.id.in_(outlet_ids[:MAX_OUTLETS])).order_by(Outlet.name)).all()
     ids = [o.id for o in outlets]
     agreement = agreement_of(ids, flt)
+    corroboration = corroboration_of(ids, flt, agreement)
     tracks = verdict_queries.track_records(ids, rule, today)
-    rows = []
-    for outlet in outlets:
-        mine = replace(flt, outlet_id=outlet.id, outlet_name=outlet.name)
-        figures = tally(mine).outlets.get(outlet.id) or OutletFigures(outlet.id, outlet.name,
-                                                                      outlet.domain)
-        rows.append(ComparisonRow(outlet.id, outlet.name, figures, agreement.get(outlet.id),
-                                  tracks[outlet.id]))
-    return rows
+    return [ComparisonRow(oid, name, agreement.get(oid), corroboration[oid], tracks[oid])
+            for oid, name in outlets]

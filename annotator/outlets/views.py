@@ -11,6 +11,7 @@ from annotator.filters import ArticleFilter
 from annotator.inputs import db_int
 from annotator.models import Outlet
 from annotator.outlets import queries
+from annotator.outlets.comparison import DEFINITIONS as COMPARISON_DEFINITIONS
 from annotator.outlets.comparison import MAX_OUTLETS, SORTS, sort_rows
 from annotator.outlets.tallies import DEFINITIONS, LABELS, UNRESOLVED
 from annotator.security import require_role_for_blueprint
@@ -93,4 +94,4 @@ def compare():
         sorts=SORTS, sort=sort, descending=descending, steps=verdict_queries.scale_steps(),
         max_outlets=MAX_OUTLETS, args={"outlet": ids, "sort": sort,
                                        "dir": "desc" if descending else "asc"},
-        definitions={**DEFINITIONS, **track_definitions(rule_from(current_app.config))})
+        definitions={**COMPARISON_DEFINITIONS, **track_definitions(rule_from(current_app.config))})
