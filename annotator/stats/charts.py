@@ -167,7 +167,7 @@ def trend_chart(months: Sequence[tuple[str, int, float | None]]) -> TrendChart:
     if not shown:
         return chart
     step = (right - left) / len(shown)
-    chart.bar_width = round(step * 0.6, 1)
+    chart.bar_width = round(min(step * 0.6, 36.0), 1)
     busiest = max(n for _, n, _ in shown) or 1
     line = []
     for i, (label, n, share) in enumerate(shown):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy.orm import joinedload
 
 from annotator.errors import VerdictError
 from annotator.extensions import db
@@ -209,8 +210,10 @@ def verdict_page(status: str | None, page: int = 1) -> VerdictPage:
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(page, 1), pages)
     rows = db.session.scalars(
-        query.order_by((Verdict.status == VerdictStatus.PUBLISHED), Verdict.updated_at.desc(),
-                       Verdict.id.desc())
+        query.options(joinedload(Verdict.unit), joinedload(Verdict.outlet),
+                      joinedload(Verdict.rating), joinedload(Verdict.author))
+        .order_by((Verdict.status == VerdictStatus.PUBLISHED), Verdict.updated_at.desc(),
+                  Verdict.id.desc())
         .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()  # fmt: skip
     return VerdictPage(list(rows), total, page, pages, status)
 
@@ -257,10 +260,14 @@ def due_page(today: date, page: int = 1) -> DuePage:
     total = due_count(today)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(page, 1), pages)
-    rows = db.session.scalars(_due(today).order_by(Prediction.resolves_by, Prediction.id)
+    eager = (joinedload(Prediction.unit), joinedload(Prediction.outlet),
+             joinedload(Prediction.article))
+    rows = db.session.scalars(_due(today).options(*eager)
+                              .order_by(Prediction.resolves_by, Prediction.id)
                               .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     upcoming = db.session.scalars(
-        select(Prediction).where(Prediction.outcome.is_(None), Prediction.resolves_by > today)
+        select(Prediction).options(*eager)
+        .where(Prediction.outcome.is_(None), Prediction.resolves_by > today)
         .order_by(Prediction.resolves_by, Prediction.id).limit(10)).all()
     return DuePage(list(rows), total, page, pages, list(upcoming))
 

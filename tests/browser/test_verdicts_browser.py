@@ -27,7 +27,7 @@ def build() -> dict:
     make_user("lead", username="lena")
     make_user("lead", username="omar")
     outlet = make_outlet("Daily Example", "daily.example")
-    make_outlet("Coastal Courier")
+    coastal = make_outlet("Coastal Courier")
     article = make_article([CLAIM, PREDICTION, "What a mess."], title="Budget week",
                            outlet=outlet, published_at=datetime(2024, 1, 10, 9),
                            url="https://daily.example/budget")
@@ -38,8 +38,16 @@ def build() -> dict:
     db.session.add(SourceLink(assignment_id=first.id, unit_id=article.units[1].id,
                               url="https://stats.example.gov/jobs", domain="example.gov",
                               stance="contradicts", title="Jobs report"))
+    other = make_article(["The port handled 2 million containers."], title="Port figures",
+                         outlet=coastal, published_at=datetime(2024, 2, 1, 9))
+    other_queue = make_queue(name="February", reviewers=reviewers, articles=[other])
+    make_assignment(other_queue, other, reviewers[0], status="submitted",
+                    labels={0: "fact", 1: "claim"})
+    make_assignment(other_queue, other, reviewers[1], status="submitted",
+                    labels={0: "fact", 1: "fact"})
     db.session.commit()
     refresh_article_stats(queue.id, article.id)
+    refresh_article_stats(other_queue.id, other.id)
     db.session.commit()
     return {"article": article, "queue": queue, "outlet": outlet}
 
@@ -109,6 +117,10 @@ def test_verdict_prediction_and_track_record(page, new_page, live_server, live_a
     page.get_by_role("link", name="All outlets").click()
     page.get_by_role("link", name="Compare outlets").click()
     page.wait_for_load_state()
+    page.get_by_label("Outlets to compare").select_option(["Daily Example", "Coastal Courier"])
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_load_state()
+    assert page.locator("tr[data-outlet='Coastal Courier']").count() == 1
     row = page.locator("tr[data-outlet='Daily Example']")
     assert "100 %" in row.inner_text() and "[0.207, 1.000]" in row.inner_text()
     screenshot(page, "outlet-comparison")
