@@ -8,6 +8,7 @@ from datetime import datetime
 from annotator.agreement.services import refresh_article_stats
 from annotator.extensions import db
 from annotator.models.annotations import SourceLink
+from tests.browser.audit import PHONE, assert_accessible
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import (
     PASSWORD,
@@ -72,6 +73,7 @@ def test_verdict_prediction_and_track_record(page, new_page, live_server, live_a
     page.get_by_role("link", name="Check sentence 2").click()
     page.wait_for_load_state()
     assert page.get_by_text(CLAIM).first.is_visible()
+    assert_accessible(page)
     page.get_by_label("false", exact=True).check()
     page.get_by_label("Rationale").fill("The jobs report says 4.1 percent.")
     page.get_by_label("contradicts: example.gov — Jobs report").check()
@@ -80,6 +82,7 @@ def test_verdict_prediction_and_track_record(page, new_page, live_server, live_a
     assert page.get_by_test_id("verdict-rating").inner_text() == "false"
     assert page.locator("h1 .v-status").text_content() == "draft"
     assert page.get_by_role("button", name="Publish verdict").count() == 0  # not her own
+    assert_accessible(page)
 
     # Omar, a second lead, publishes it from the verdict list.
     omar = new_page()
@@ -99,6 +102,7 @@ def test_verdict_prediction_and_track_record(page, new_page, live_server, live_a
     page.wait_for_load_state()
     page.get_by_role("link", name="Due (1)").click()
     page.get_by_role("link", name=PREDICTION).click()
+    assert_accessible(page)
     page.get_by_label("came true", exact=True).check()
     page.get_by_label("What happened").fill("Approved on 20 February.")
     page.locator("input[name='added-0-url']").fill("https://council.example.gov/minutes")
@@ -114,6 +118,7 @@ def test_verdict_prediction_and_track_record(page, new_page, live_server, live_a
     assert "below-rule" in track.get_attribute("class")
     assert "100 %" in page.get_by_test_id("track-came-true").inner_text()
     screenshot(page, "outlet-track-record")
+    assert_accessible(page)
     page.get_by_role("link", name="All outlets").click()
     page.get_by_role("link", name="Compare outlets").click()
     page.wait_for_load_state()
@@ -124,4 +129,23 @@ def test_verdict_prediction_and_track_record(page, new_page, live_server, live_a
     row = page.locator("tr[data-outlet='Daily Example']")
     assert "100 %" in row.inner_text() and "[0.207, 1.000]" in row.inner_text()
     screenshot(page, "outlet-comparison")
+    assert_accessible(page)
+    # At a phone's width the pages' content fits (wide tables scroll inside their box; the
+    # lead navigation is the layout's, which the UX issue reworks).
+    # On the outlet profile only the track record is this issue's.
+    for url, part in ((page.url, "main"), (f"{live_server}/outlets/{data['outlet'].id}",
+                                          ".track-record"),
+                      (f"{live_server}/verdicts/predictions/due", "main"),
+                      (f"{live_server}/verdicts/", "main")):
+        page.set_viewport_size(PHONE)
+        page.goto(url)
+        wide = page.evaluate("""part => [...document.querySelectorAll(part + ' *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+            .filter(e => { for (let a = e.parentElement; a; a = a.parentElement) {
+                const o = getComputedStyle(a).overflowX;
+                if (o === 'auto' || o === 'scroll') return false; } return true; })
+            .map(e => e.tagName + '.' + e.className + ' '
+                 + Math.round(e.getBoundingClientRect().right))
+            .slice(0, 8)""", part)
+        assert not wide, (url, wide)
     assert not errors, errors
