@@ -261,3 +261,17 @@ def test_the_scale_page_is_for_admins(app, client, login_as):
     assert client.post("/verdicts/scale", data=data).status_code == 302
     assert [s.name for s in queries.scale_steps()] == ["accurate", "inaccurate"]
     assert "accurate" in client.get("/verdicts/scale").get_data(as_text=True)
+
+
+def test_merging_outlets_moves_their_verdicts_and_predictions(app):
+    from annotator.admin.services import merge_outlets
+
+    w = checked_world()
+    lead = make_user("lead")
+    vid = services.save_verdict(w["claim"], lead, verdict_input())
+    pid = services.schedule_prediction(w["prediction"], lead, None)
+    target = make_outlet("Daily Example (merged)")
+    merge_outlets(w["outlet"].id, target.id)
+    db.session.expire_all()
+    assert db.session.get(Verdict, vid).outlet_id == target.id
+    assert db.session.get(Prediction, pid).outlet_id == target.id

@@ -14,6 +14,7 @@ from annotator.errors import AdminError
 from annotator.extensions import db
 from annotator.models.articles import Article, Outlet, Unit
 from annotator.models.auth import User
+from annotator.models.verdicts import Prediction, Verdict
 from annotator.vocabulary import ROLES
 
 # --- users ----------------------------------------------------------------------------------
@@ -92,6 +93,10 @@ def merge_outlets(source_id: int, target_id: int) -> int:
         moved = db.session.execute(
             update(Article).where(Article.outlet_id == source_id).values(outlet_id=target_id)
         ).rowcount
+        # Verdicts and predictions keep their article's outlet (their track-record index).
+        for model in (Verdict, Prediction):
+            db.session.execute(update(model).where(model.outlet_id == source_id)
+                               .values(outlet_id=target_id))
         domain = source.domain
         db.session.delete(source)
         db.session.flush()
