@@ -9,10 +9,19 @@ from annotator.models.agreement import ArticleStats
 from annotator.models.annotations import Adjudication, Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
 from annotator.models.auth import LoginThrottle, User
+from annotator.models.claims import (
+    ClaimCluster,
+    ClaimDecision,
+    ClaimKey,
+    ClaimMember,
+    ClaimPair,
+    ClaimQueueOption,
+)
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 
 __all__ = [
     "Adjudication", "Annotation", "AnnotationHistory", "Article", "ArticleStats", "Assignment",
+    "ClaimCluster", "ClaimDecision", "ClaimKey", "ClaimMember", "ClaimPair", "ClaimQueueOption",
     "ImportBatch", "LoginThrottle", "Outlet", "Queue", "QueueArticle", "QueueReviewer",
     "SourceLink", "Unit", "User",
 ]
