@@ -75,6 +75,10 @@ class AdjudicationError(ServiceError):
     """A refused adjudication (400, 403 or 404)."""
 
 
+class ClaimError(ServiceError):
+    """A refused claim-memory decision or setting (400, 404 or 409)."""
+
+
 UNAVAILABLE_REASON = ("The database cannot be reached just now, so nothing was saved or read. "
                       "Try again in a few seconds: your last change is kept in the page and "
                       "sent again.")

@@ -26,6 +26,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,7 +39,7 @@ BANDS = 16
 ROWS = 3
 HASHES = BANDS * ROWS
 SAME_SCORE = 0.72
-RELATED_SCORE = 0.45
+RELATED_SCORE = 0.6
 # Sentences with fewer content words ("He said.", a dateline) are not claims to match.
 MIN_WORDS = 3
 # A key shared by more units than this is a common phrase: its units are paired with the
@@ -66,7 +67,8 @@ _NUMBER_WORDS = {
     "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
     "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
     "trillion": "1000000000000", "dozen": "12", "half": "0.5", "twice": "2", "double": "2",
-    "triple": "3", "percent": "%", "pct": "%",
+    "triple": "3", "percent": "%", "pct": "%", "first": "1st", "second": "2nd",
+    "third": "3rd", "fourth": "4th", "fifth": "5th", "tenth": "10th",
 }
 _DATE_WORDS = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april may
@@ -81,9 +83,10 @@ _ATTRIBUTION_VERBS = (r"(?:said|says|say|stated|states|announced|announces|repor
                       r"wrote|writes|noted|notes)")
 _LEADING = [
     re.compile(r"^\s*according\s+to\s+[^,;:]{1,80},\s*", re.I),
-    re.compile(r"^\s*[^,;:\"]{1,80}?\s" + _ATTRIBUTION_VERBS
+    # A speaker of at most six words without digits: "The ministry said on Tuesday that".
+    re.compile(r"^\s*(?:[^\W\d_][\w.'-]*\s+){1,6}?" + _ATTRIBUTION_VERBS
                + r"(?:\s+on\s+\w+)?(?:\s*,|\s*:|\s+that\b)\s*", re.I),
-    re.compile(r"^\s*[^,;:\"]{1,60}?\s" + _ATTRIBUTION_VERBS
+    re.compile(r"^\s*(?:[^\W\d_][\w.'-]*\s+){1,4}?" + _ATTRIBUTION_VERBS
                + r"(?:\s+on\s+\w+)?\s+(?=\S)", re.I),
 ]
 _TRAILING = [
@@ -100,13 +103,12 @@ class Features:
     """What the matcher reads of one sentence."""
 
     words: tuple[str, ...]  # content words in order (stemmed, no numbers, no negations)
-    numbers: tuple[str, ...]  # quantities, sorted ("3", "3.5", "%")
-    dates: tuple[str, ...]  # weekdays, months, years, sorted
-    negations: int  # how many negation words
-
-    @property
-    def content(self) -> frozenset[str]:
-        return frozenset(self.words)
+    numbers: tuple[tuple[str, str, str], ...]  # (value, word before, word after) per quantity
+    dates: tuple[tuple[str, str, str], ...]  # the same for weekdays, months, years
+    negations: int  # how many negation words, attribution included ("never said")
+    sequence: tuple[str, ...] = ()  # every word of the whole sentence in order, for swaps
+    content: frozenset[str] = frozenset()  # the content words as a set
+    scored: frozenset[str] = frozenset()  # what the score compares: words, quantities, dates
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,20 @@ class Verdict:
     differs: tuple[str, ...] = ()
 
 
+_ATTRIBUTION_HINTS = ("said", "says", "say ", "stated", "states", "announce", "report", "added",
+                      "adds", "told", "confirm", "claim", "wrote", "writes", "noted", "notes",
+                      "according")
+
+
+_THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
 def strip_attribution(text: str) -> str:
     """Return the sentence without a leading or trailing attribution, if enough remains."""
-    text = text.translate(_QUOTES).strip()
+    text = _THOUSANDS_COMMA.sub("", text.translate(_QUOTES)).strip()
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _ATTRIBUTION_HINTS):
+        return text.strip(" \"'")
     for patterns in (_TRAILING, _LEADING):
         for pattern in patterns:
             cut = pattern.sub(" " if patterns is _LEADING else "", text, count=1).strip()
@@ -131,54 +144,145 @@ def strip_attribution(text: str) -> str:
 
 
 def _stem(word: str) -> str:
+    """A light stem: raise, raises, raised, raising -> rais."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+        if len(word) > 3 and word.endswith("e"):
+            word = word[:-1]
+    elif len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
     return word
 
 
+_WORD, _NEGATION, _NUMBER, _DATE, _SKIP = range(5)
+_CLASSES: dict[str, tuple[int, str]] = {}
+
+
+def _classify(token: str) -> tuple[int, str]:
+    """Return what a (lower-case, non-digit) token is to the matcher, and its value."""
+    found = _CLASSES.get(token)
+    if found is None:
+        bare = token.replace("'", "")
+        if bare in _NEGATIONS:
+            found = (_NEGATION, bare)
+        elif bare in _NUMBER_WORDS:
+            found = (_NUMBER, _NUMBER_WORDS[bare])
+        elif bare in _DATE_WORDS:
+            found = (_DATE, bare[:3])
+        elif bare in _STOP or len(bare) < 2:
+            found = (_SKIP, bare)
+        else:
+            found = (_WORD, _stem(bare))
+        if len(_CLASSES) < 500_000:
+            _CLASSES[token] = found
+    return found
+
+
+@lru_cache(maxsize=65536)
 def features(text: str) -> Features:
-    """Return the features of one sentence (attribution cut off first)."""
-    core = unicodedata.normalize("NFKC", strip_attribution(text)).lower()
+    """Return the features of one sentence (attribution cut off first); cached by text."""
+    core = strip_attribution(text)
+    core = (core if core.isascii() else unicodedata.normalize("NFKC", core)).lower()
     core = core.replace("per cent", "percent").replace("n't", " not")
     words: list[str] = []
-    numbers: list[str] = []
-    dates: list[str] = []
-    negations = 0
+    # (value, index of the next content word, "n" or "d"): the word before is words[index - 1].
+    values: list[tuple[str, int, str]] = []
     for token in _TOKEN.findall(core):
         if token[0].isdigit():
-            value = token.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", token) else token
-            if len(value) == 4 and value[:2] in ("19", "20"):
-                dates.append(value)
-            else:
-                numbers.append(value.replace(",", "."))
+            value = token.replace(",", "") if _THOUSANDS.fullmatch(token) else token
+            is_year = len(value) == 4 and value[:2] in ("19", "20")
+            values.append((value.replace(",", "."), len(words), "d" if is_year else "n"))
             continue
         if token == "%":
-            numbers.append("%")
+            values.append(("%", len(words), "n"))
             continue
-        token = token.replace("'", "")
-        if token in _NEGATIONS:
-            negations += 1
-        elif token in _NUMBER_WORDS:
-            numbers.append(_NUMBER_WORDS[token])
-        elif token in _DATE_WORDS:
-            dates.append(token[:3])
-        elif token not in _STOP and len(token) > 1:
-            words.append(_stem(token))
-    return Features(tuple(words), tuple(sorted(numbers)), tuple(sorted(dates)), negations)
+        kind, value = _classify(token)
+        if kind == _WORD:
+            words.append(value)
+        elif kind == _NEGATION:
+            pass
+        elif kind == _NUMBER:
+            values.append((value, len(words), "n"))
+        elif kind == _DATE:
+            values.append((value, len(words), "d"))
+
+    def context(kind: str) -> tuple[tuple[str, str, str], ...]:
+        return tuple(sorted(
+            (value, words[at - 1] if at > 0 else "", words[at] if at < len(words) else "")
+            for value, at, k in values if k == kind))
+    raw = [t.replace("'", "") for t in _TOKEN.findall(
+        text.translate(_QUOTES).lower().replace("n't", " not")) if not t[0].isdigit() and t != "%"]
+    negations = sum(1 for t in raw if t in _NEGATIONS)
+    numbers, dates, content = context("n"), context("d"), frozenset(words)
+    scored = content | {"#" + v for v, _, _ in numbers} | {"@" + v for v, _, _ in dates}
+    return Features(tuple(words), numbers, dates, negations, tuple(_stem(t) for t in raw),
+                    content, scored)
 
 
-def _conflict(a: Sequence[str], b: Sequence[str]) -> bool:
-    """Whether both sides carry values and each has one the other lacks (a change, not a cut)."""
-    if not a or not b:
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+# Words that state the opposite of each other: "approved" / "rejected" is a negation.
+_OPPOSITE_WORDS = (
+    ("approve", "reject"), ("agree", "refuse"), ("accept", "reject"), ("confirm", "deny"),
+    ("allow", "ban"), ("win", "lose"), ("won", "lost"), ("increase", "decrease"),
+    ("rose", "fell"), ("rise", "fall"), ("gain", "lose"), ("pass", "fail"),
+    ("guilty", "innocent"), ("lift", "impose"), ("open", "close"), ("support", "oppose"),
+    ("admit", "deny"), ("raise", "cut"), ("grew", "shrank"), ("higher", "lower"),
+    ("more", "fewer"), ("up", "down"), ("ease", "tighten"), ("true", "false"),
+)
+_NEGATION_STEMS = frozenset(_stem(w) for w in _NEGATIONS)
+_OPPOSITES: dict[str, set[str]] = {}
+for _left, _right in _OPPOSITE_WORDS:
+    _OPPOSITES.setdefault(_stem(_left), set()).add(_stem(_right))
+    _OPPOSITES.setdefault(_stem(_right), set()).add(_stem(_left))
+
+
+def _conflict(a: Sequence[tuple[str, str, str]], b: Sequence[tuple[str, str, str]],
+              b_words: frozenset[str], a_words: frozenset[str]) -> bool:
+    """Whether a quantity changed: one side has a value the other lacks, between words both
+    sentences have ("killed three soldiers" / "killed five soldiers"). A value in a clause the
+    other sentence cut (a neighbour it lacks) does not count."""
+    left = Counter(v for v, _, _ in a)
+    right = Counter(v for v, _, _ in b)
+    for items, extra, other_words in ((a, left - right, b_words), (b, right - left, a_words)):
+        for value, before, after in items:
+            near = [w for w in (before, after) if w]
+            if extra.get(value) and near and all(w in other_words for w in near):
+                return True
+    return False
+
+
+def _opposed(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether one sentence uses a word whose opposite only the other uses."""
+    for word in a - b:
+        for opposite in _OPPOSITES.get(word, ()):
+            if opposite in b and opposite not in a:
+                return True
+    return False
+
+
+def _negation_differs(a: Features, b: Features) -> bool:
+    """Whether one sentence negates what the other states: the parity of the negations that
+    bear on a word both sentences have differs ("did not raise" / "raised"); a negation in a
+    clause the other cut ("without admitting") does not count."""
+    if a.negations % 2 == b.negations % 2:
         return False
-    left, right = Counter(a), Counter(b)
-    return bool(left - right) and bool(right - left)
+    words_a, words_b = set(a.sequence), set(b.sequence)
+
+    def anchored(seq: tuple[str, ...], other: set[str]) -> int:
+        count = 0
+        for i, word in enumerate(seq):
+            if word in _NEGATION_STEMS:
+                following = [w for w in seq[i + 1:i + 6] if w not in _STOP][:2]
+                if not following or any(w in other for w in following):
+                    count += 1
+        return count
+    return anchored(a.sequence, words_b) % 2 != anchored(b.sequence, words_a) % 2
 
 
 def _swapped(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -206,9 +310,9 @@ def _swapped(a: Sequence[str], b: Sequence[str]) -> bool:
 
 def score(a: Features, b: Features) -> float:
     """Return the content-word similarity of two sentences: mean of Jaccard and containment."""
-    ca, cb = a.content, b.content
+    ca, cb = a.scored, b.scored
     if not ca or not cb:
-        return 1.0 if ca == cb and a.numbers == b.numbers else 0.0
+        return 1.0 if ca == cb else 0.0
     inter = len(ca & cb)
     jaccard = inter / len(ca | cb)
     containment = inter / min(len(ca), len(cb))
@@ -221,14 +325,14 @@ def compare(a: Features, b: Features) -> Verdict:
     if similarity < RELATED_SCORE:
         return Verdict(similarity, None)
     differs = []
-    if _conflict(a.numbers, b.numbers) or (
-            a.numbers != b.numbers and (not a.numbers or not b.numbers) and similarity >= 0.9):
+    ca, cb = a.content, b.content
+    if _conflict(a.numbers, b.numbers, cb, ca):
         differs.append(NUMBERS)
-    if _conflict(a.dates, b.dates):
+    if _conflict(a.dates, b.dates, cb, ca):
         differs.append(DATES)
-    if a.negations % 2 != b.negations % 2:
+    if _negation_differs(a, b) or _opposed(ca, cb):
         differs.append(NEGATION)
-    if _swapped(a.words, b.words):
+    if _swapped(a.sequence, b.sequence):
         differs.append(ACTORS)
     if similarity < SAME_SCORE:
         differs.append(WORDING)

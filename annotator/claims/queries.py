@@ -7,18 +7,20 @@ Stable names other areas build on: :func:`cluster_id_of`, :func:`appearances`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, and_, func, or_, select
 
+from annotator.claims import matching
 from annotator.extensions import db
 from annotator.models.articles import Article, Outlet, Unit
-from annotator.models.claims import ClaimMember, ClaimPair
-from annotator.vocabulary import CLAIM_MATCHES
+from annotator.models.claims import ClaimCluster, ClaimKey, ClaimMember, ClaimPair
+from annotator.vocabulary import CLAIM_DECISIONS, CLAIM_MATCHES
 
 SAME, RELATED = CLAIM_MATCHES
+CONFIRMED, REJECTED = CLAIM_DECISIONS
 
 
 @dataclass(frozen=True)
@@ -108,42 +110,43 @@ def related(unit_id: int, limit: int = 20) -> list[Related]:
 
 
 def related_of(unit_ids: Iterable[int], limit: int = 20) -> dict[int, list[Related]]:
-    """Return {unit id: related units} for many units at once (an article's sentences)."""
+    """Return {unit id: related units} for many units at once (an article's sentences).
+
+    Related: a "related" pair no lead confirmed, or a pair a lead rejected; never a unit of
+    the same claim.
+    """
     ids = list(unit_ids)
     if not ids:
         return {}
-    members = cluster_ids_of(ids)
-    out: dict[int, list[Related]] = {}
     other = Unit.__table__.alias("other")
+    found = []
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for side, far in ((ClaimPair.unit_a_id, ClaimPair.unit_b_id),
                           (ClaimPair.unit_b_id, ClaimPair.unit_a_id)):
-            rows = db.session.execute(
+            found.extend(db.session.execute(
                 select(side, ClaimPair.id, far, Article.id, Article.title, Outlet.name,
                        Article.published_at, other.c.text, ClaimPair.score, ClaimPair.differs,
-                       ClaimPair.decision, ClaimPair.kind)
+                       ClaimPair.decision)
                 .join(other, other.c.id == far)
                 .join(Article, Article.id == other.c.article_id)
                 .join(Outlet, Outlet.id == Article.outlet_id)
                 .where(side.in_(chunk))
-                .where(or_(ClaimPair.decision.is_(None), ClaimPair.decision != "confirmed"))
-                .where(or_(ClaimPair.kind == RELATED, ClaimPair.decision == "rejected")))
-            for (mine, pair_id, unit, article_id, title, outlet, published, text, score,
-                 differs, decision, _kind) in rows:
-                if members.get(mine) is not None and members.get(mine) == _member_of(unit):
-                    continue
-                out.setdefault(mine, []).append(Related(
-                    pair_id, unit, article_id, title, outlet, published, text, score,
-                    [d for d in differs.split(",") if d], decision))
+                .where(or_(and_(ClaimPair.kind == RELATED, ClaimPair.decision.is_(None)),
+                           ClaimPair.decision == REJECTED))).all())
+    members = cluster_ids_of({row[0] for row in found} | {row[2] for row in found})
+    out: dict[int, list[Related]] = {}
+    for (mine, pair_id, unit, article_id, title, outlet, published, text, score, differs,
+         decision) in found:
+        if members.get(mine) is not None and members.get(mine) == members.get(unit):
+            continue
+        out.setdefault(mine, []).append(Related(
+            pair_id, unit, article_id, title, outlet, published, text, score,
+            [d for d in differs.split(",") if d], decision))
     for items in out.values():
-        items.sort(key=lambda r: -r.score)
+        items.sort(key=lambda r: (-r.score, r.unit_id))
         del items[limit:]
     return out
-
-
-def _member_of(unit_id: int) -> int | None:
-    return cluster_id_of(unit_id)
 
 
 def pair_between(unit_a: int, unit_b: int) -> ClaimPair | None:
@@ -161,3 +164,87 @@ def cluster_sizes(cluster_ids: Iterable[int]) -> dict[int, int]:
     return dict(db.session.execute(
         select(ClaimMember.cluster_id, func.count()).where(ClaimMember.cluster_id.in_(ids))
         .group_by(ClaimMember.cluster_id)).tuples().all())
+
+
+# --- nearest units to a text (flask claims similar) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Similar:
+    unit_id: int
+    article_id: int
+    outlet: str
+    published_at: datetime | None
+    text: str
+    score: float
+    kind: str | None
+    differs: tuple[str, ...]
+
+
+def similar(text: str, top: int = 10) -> list[Similar]:
+    """Return the indexed units nearest to a text: LSH candidates, verified, best first.
+
+    Units below the "related" score are listed too (kind None) when they share a key, since
+    a user asking "what is like this" wants the near misses as well.
+    """
+    feats = matching.features(text)
+    if not matching.indexable(feats):
+        return []
+    sigs = matching.signatures([matching.WordHasher()(feats.words)])
+    keys = [int(k) for k in matching.band_keys(sigs)[0]]
+    by_key: dict[int, list[int]] = {}
+    for key, uid in db.session.execute(
+            select(ClaimKey.band_key, ClaimKey.unit_id).where(ClaimKey.band_key.in_(keys))):
+        by_key.setdefault(key, []).append(uid)
+    candidates: set[int] = set()
+    for uids in by_key.values():
+        candidates.update(sorted(uids)[:_SIMILAR_PER_KEY])
+    if not candidates:
+        return []
+    rows = db.session.execute(
+        select(Unit.id, Unit.article_id, Outlet.name, Article.published_at, Unit.text)
+        .join(Article, Article.id == Unit.article_id).join(Outlet, Outlet.id == Article.outlet_id)
+        .where(Unit.id.in_(sorted(candidates)))).all()
+    found = []
+    for uid, article_id, outlet, published, unit_text in rows:
+        verdict = matching.compare(feats, matching.features(unit_text))
+        found.append(Similar(uid, article_id, outlet, published, unit_text, verdict.score,
+                             verdict.kind, verdict.differs))
+    found.sort(key=lambda s: (-s.score, s.unit_id))
+    return found[:top]
+
+
+_SIMILAR_PER_KEY = 200
+
+
+# --- export: one object per cluster ------------------------------------------------------------
+
+
+def export_clusters() -> Iterator[dict]:
+    """Yield one JSON-ready object per cluster, by id: its units earliest first and the units
+    related to any of them (outside the cluster) with what differs."""
+    last = 0
+    while True:
+        ids = db.session.scalars(select(ClaimCluster.id).where(ClaimCluster.id > last)
+                                 .order_by(ClaimCluster.id).limit(200)).all()
+        if not ids:
+            return
+        last = ids[-1]
+        for cluster_id in ids:
+            units = cluster_appearances(cluster_id)
+            members = {a.unit_id for a in units}
+            rel = related_of(sorted(members))
+            seen: dict[int, list[str]] = {}
+            for items in rel.values():
+                for item in items:
+                    if item.unit_id not in members and item.unit_id not in seen:
+                        seen[item.unit_id] = item.differs
+            yield {
+                "cluster": cluster_id,
+                "units": [{"unit_id": a.unit_id, "article_id": a.article_id,
+                           "outlet": a.outlet,
+                           "published_at": a.published_at.isoformat() if a.published_at else None,
+                           "text": a.text} for a in units],
+                "related": [{"unit_id": uid, "differs": differs}
+                            for uid, differs in sorted(seen.items())],
+            }
