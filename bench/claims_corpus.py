@@ -386,16 +386,26 @@ def pair_truth(labels: list[Label]) -> dict[tuple[int, int], tuple[bool, str]]:
             for b in same[x + 1:]:
                 if a == origin:
                     kind = labels[b].kind
+                    if kind.startswith("origin"):
+                        kind = "origin_again"  # the claim's origin in a later news cycle
                     if labels[origin].kind == "origin_attributed" and kind == "verbatim":
                         kind = "attribution_removed"
                 else:
                     kind = "between_copies"
                 truth[(min(a, b), max(a, b))] = (True, kind)
+        repeats: dict[tuple[str, str], list[int]] = {}
         for i in members:
             if labels[i].kind in NOT_SAME_KINDS or labels[i].kind == PARAPHRASE:
                 for j in same:
                     truth[(min(i, j), max(i, j))] = (labels[i].kind == PARAPHRASE,
                                                      labels[i].kind)
+                repeats.setdefault((labels[i].kind, labels[i].text), []).append(i)
+        # A variant met again in a later news cycle (the same changed number, say) is the
+        # same claim as itself.
+        for (kind, _), copies in repeats.items():
+            for x, a in enumerate(copies):
+                for b in copies[x + 1:]:
+                    truth[(min(a, b), max(a, b))] = (True, "repeated_" + kind)
     return truth
 
 

@@ -56,7 +56,7 @@ def _keys_of(texts: Sequence[str]) -> tuple[list[int], np.ndarray, list[matching
     if not keep:
         return [], np.empty((0, matching.BANDS), dtype=np.int64), feats
     hasher = matching.WordHasher()
-    sigs = matching.signatures([hasher(feats[i].words) for i in keep])
+    sigs = matching.signatures([hasher(matching.shingles(feats[i])) for i in keep])
     return keep, matching.band_keys(sigs), feats
 
 
