@@ -75,6 +75,10 @@ class AdjudicationError(ServiceError):
     """A refused adjudication (400, 403 or 404)."""
 
 
+class ClaimError(ServiceError):
+    """A refused claim-memory decision or setting (400, 404 or 409)."""
+
+
 class VerdictError(ServiceError):
     """A refused verdict, prediction or rating-scale change (400, 403, 404 or 409)."""
 

@@ -24,6 +24,12 @@ QUEUE_STATUSES: Final = ("open", "paused", "closed")
 QUEUE_ORDERS: Final = ("oldest", "newest", "random", "fewest")
 SKIP_REASONS: Final = ("not_news", "duplicate", "not_english", "other")
 
+# Claim memory (annotator.claims): what the matcher calls a pair of sentence units, what a
+# lead decided about it, and what differs between two related sentences.
+CLAIM_MATCHES: Final = ("same", "related")
+CLAIM_DECISIONS: Final = ("confirmed", "rejected")
+CLAIM_DIFFERENCES: Final = ("numbers", "dates", "negation", "actors", "wording")
+
 
 class Status:
     """An assignment's status: the states of one reviewer's slot on one article of a queue.

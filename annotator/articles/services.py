@@ -18,6 +18,7 @@ from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.articles.parsing import ArticleFormatError, ParsedArticle, parse_file
+from annotator.claims.services import match_rows
 from annotator.database import write_transaction
 from annotator.extensions import db
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
@@ -254,6 +255,13 @@ def _insert_articles(articles: list[ParsedArticle], batch: _Batch, report: FileR
         report.imported += 1
         report.units += len(rows)
         report.article_ids.append(article.id)
+    if report.article_ids and current_app.config["CLAIMS_MATCH_ON_IMPORT"]:
+        # Claim memory: the file's new sentences matched against every indexed one, in this
+        # transaction, all articles of the file at once.
+        report.line = None
+        match_rows(db.session.execute(
+            select(Unit.id, Unit.article_id, Unit.text)
+            .where(Unit.article_id.in_(report.article_ids))).tuples().all())
 
 
 def resolve_outlet(name: str | None, domain: str | None) -> Outlet:

@@ -9,12 +9,21 @@ from annotator.models.agreement import ArticleStats
 from annotator.models.annotations import Adjudication, Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
 from annotator.models.auth import LoginThrottle, User
+from annotator.models.claims import (
+    ClaimCluster,
+    ClaimDecision,
+    ClaimKey,
+    ClaimMember,
+    ClaimPair,
+    ClaimQueueOption,
+)
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.models.verdicts import CheckHistory, CheckSource, Prediction, Rating, Verdict
 
 __all__ = [
     "Adjudication", "Annotation", "AnnotationHistory", "Article", "ArticleStats", "Assignment",
-    "CheckHistory", "CheckSource", "ImportBatch", "LoginThrottle", "Outlet", "Prediction",
+    "CheckHistory", "CheckSource", "ClaimCluster", "ClaimDecision", "ClaimKey", "ClaimMember",
+    "ClaimPair", "ClaimQueueOption", "ImportBatch", "LoginThrottle", "Outlet", "Prediction",
     "Queue", "QueueArticle", "QueueReviewer", "Rating", "SourceLink", "Unit", "User",
     "Verdict",
 ]

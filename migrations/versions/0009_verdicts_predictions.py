@@ -1,7 +1,7 @@
 """verdicts, predictions that come due, their sources and history, the rating scale
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-30 14:17:08
 
 New tables only. The rating scale table starts empty: the first verdict writes the default
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,461 @@
+"""Writes of claim memory: matching new units on import, the full rebuild, leads' decisions and
+the queue option. The matching itself is pure (matching.py, clustering.py); this module reads
+units, stores keys, pairs and clusters, and keeps cluster ids stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import bindparam, delete, or_, select, text, update
+
+from annotator.claims import matching
+from annotator.claims.clustering import Edge, clusters, keep_ids
+from annotator.database import write_transaction
+from annotator.errors import ClaimError
+from annotator.extensions import db
+from annotator.models.articles import Unit
+from annotator.models.claims import (
+    ClaimCluster,
+    ClaimDecision,
+    ClaimKey,
+    ClaimMember,
+    ClaimPair,
+    ClaimQueueOption,
+)
+from annotator.models.queues import Queue
+from annotator.timeutil import utcnow
+from annotator.vocabulary import CLAIM_DECISIONS, CLAIM_DIFFERENCES, CLAIM_MATCHES
+
+SAME, RELATED = CLAIM_MATCHES
+CONFIRMED, REJECTED = CLAIM_DECISIONS
+_CHUNK = 500
+
+
+@dataclass
+class IndexReport:
+    units: int = 0
+    indexed: int = 0
+    candidates: int = 0
+    same: int = 0
+    related: int = 0
+    clusters: int = 0
+
+
+def _chunks(values: Sequence, size: int = _CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _keys_of(texts: Sequence[str]) -> tuple[list[int], np.ndarray, list[matching.Features]]:
+    """Return (positions of indexable texts, their band keys, features of every text)."""
+    feats = [matching.features(t) for t in texts]
+    keep = [i for i, f in enumerate(feats) if matching.indexable(f)]
+    if not keep:
+        return [], np.empty((0, matching.BANDS), dtype=np.int64), feats
+    hasher = matching.WordHasher()
+    sigs = matching.signatures([hasher(matching.shingles(feats[i])) for i in keep])
+    return keep, matching.band_keys(sigs), feats
+
+
+# --- matching on import ---------------------------------------------------------------------
+
+
+def match_units(unit_ids: Sequence[int]) -> IndexReport:
+    """Index the units and match them against every indexed unit, in the caller's transaction.
+
+    Pairs within one article are not claims repeated elsewhere and are not stored.
+    """
+    rows = []
+    for chunk in _chunks(list(unit_ids)):
+        rows.extend(db.session.execute(select(Unit.id, Unit.article_id, Unit.text)
+                                       .where(Unit.id.in_(chunk))).tuples().all())
+    return match_rows(rows)
+
+
+_HOLDERS = text(
+    "SELECT band_key, unit_id FROM (SELECT band_key, unit_id, ROW_NUMBER() OVER "
+    "(PARTITION BY band_key ORDER BY unit_id) AS rank FROM claim_keys "
+    "WHERE band_key IN :keys) AS held WHERE rank <= :cap"
+).bindparams(bindparam("keys", expanding=True))
+
+
+def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
+    """Index and match units given as (unit id, article id, text), in the caller's transaction.
+
+    The importer calls this inside the transaction that stores an article, so an article is
+    never stored unmatched. A key already held by many units (a common phrase) is looked up
+    for its BUCKET_ANCHORS first holders only.
+    """
+    report = IndexReport(units=len(rows))
+    if not rows:
+        return report
+    keep, keys, feats = _keys_of([r[2] for r in rows])
+    report.indexed = len(keep)
+    if not keep:
+        return report
+    article_of = {r[0]: r[1] for r in rows}
+    feature_of = {rows[i][0]: feats[i] for i in keep}
+    new_ids = [rows[i][0] for i in keep]
+    by_key: dict[int, list[int]] = {}
+    for uid, row in zip(new_ids, keys.tolist(), strict=True):
+        for key in row:
+            by_key.setdefault(key, []).append(uid)
+    holders: dict[int, list[int]] = {}
+    for chunk in _chunks(sorted(by_key)):
+        for key, uid in db.session.execute(
+                _HOLDERS, {"keys": chunk, "cap": matching.BUCKET_ALL_PAIRS + 1}):
+            holders.setdefault(key, []).append(uid)
+    db.session.execute(ClaimKey.__table__.insert(),
+                       [{"band_key": k, "unit_id": u} for k, uids in by_key.items()
+                        for u in sorted(set(uids))])
+    candidates: set[tuple[int, int]] = set()
+    fresh = set(new_ids)
+    for key, mine in by_key.items():
+        members = sorted(set(holders.get(key, ())) | set(mine))
+        if len(members) < 2:
+            continue
+        if len(members) <= matching.BUCKET_ALL_PAIRS:
+            for x, a in enumerate(members):
+                for b in members[x + 1:]:
+                    if a in fresh or b in fresh:
+                        candidates.add((a, b))
+        else:  # a common phrase: each new unit meets the key's first few units only
+            anchors = members[:matching.BUCKET_ANCHORS]
+            for uid in mine:
+                for other in anchors:
+                    if other != uid:
+                        candidates.add((min(uid, other), max(uid, other)))
+    others = sorted({u for pair in candidates for u in pair} - set(feature_of))
+    for chunk in _chunks(others):
+        for uid, article_id, unit_text in db.session.execute(
+                select(Unit.id, Unit.article_id, Unit.text).where(Unit.id.in_(chunk))):
+            article_of[uid] = article_id
+            feature_of[uid] = matching.features(unit_text)
+    found = []
+    for a, b in sorted(candidates):
+        if a not in feature_of or b not in feature_of or article_of[a] == article_of[b]:
+            continue  # a key of a unit merged away, or two sentences of one article
+        report.candidates += 1
+        verdict = matching.compare(feature_of[a], feature_of[b])
+        if verdict.kind is not None:
+            found.append((a, b, verdict))
+    if found:
+        _store_pairs(found, report, fresh_units=set(new_ids))
+        touched = {u for a, b, v in found if v.kind == SAME for u in (a, b)}
+        if touched:
+            report.clusters = recluster(touched, deep=False)
+    return report
+
+
+def _store_pairs(found: list[tuple[int, int, matching.Verdict]], report: IndexReport,
+                 fresh_units: set[int] | None = None) -> None:
+    """Insert new pairs; a stored pair keeps its decision and gets the new score.
+
+    fresh_units: units indexed just now, so no stored pair can hold them (no lookup needed).
+    """
+    existing: dict[tuple[int, int], int] = {}
+    lows = sorted({a for a, b, _ in found
+                   if fresh_units is None or (a not in fresh_units and b not in fresh_units)})
+    for chunk in _chunks(lows):
+        for pid, a, b in db.session.execute(
+                select(ClaimPair.id, ClaimPair.unit_a_id, ClaimPair.unit_b_id)
+                .where(ClaimPair.unit_a_id.in_(chunk))):
+            existing[(a, b)] = pid
+    now = utcnow()
+    fresh = []
+    for a, b, verdict in found:
+        if verdict.kind == SAME:
+            report.same += 1
+        else:
+            report.related += 1
+        values = {"score": verdict.score, "kind": verdict.kind,
+                  "differs": ",".join(verdict.differs)}
+        pid = existing.get((a, b))
+        if pid is None:
+            fresh.append({"unit_a_id": a, "unit_b_id": b, "found_at": now, **values})
+        else:
+            db.session.execute(update(ClaimPair).where(ClaimPair.id == pid).values(**values))
+    for chunk in _chunks(fresh, 5000):
+        db.session.execute(ClaimPair.__table__.insert(), chunk)
+
+
+# --- clusters ---------------------------------------------------------------------------------
+
+
+def _joining_edges(unit_ids: Iterable[int]) -> tuple[list[Edge], list[tuple[int, int]]]:
+    ids = list(unit_ids)
+    edges: dict[int, Edge] = {}
+    rejected: dict[int, tuple[int, int]] = {}
+    for chunk in _chunks(ids):
+        for pid, a, b, score, kind, decision, differs in db.session.execute(
+                select(ClaimPair.id, ClaimPair.unit_a_id, ClaimPair.unit_b_id, ClaimPair.score,
+                       ClaimPair.kind, ClaimPair.decision, ClaimPair.differs)
+                .where(or_(ClaimPair.unit_a_id.in_(chunk), ClaimPair.unit_b_id.in_(chunk)))):
+            if decision == REJECTED or (decision is None and _hard(differs)):
+                rejected[pid] = (a, b)
+            elif decision == CONFIRMED or kind == SAME:
+                edges[pid] = Edge(a, b, score, decision == CONFIRMED)
+    return list(edges.values()), list(rejected.values())
+
+
+def _hard(differs: str) -> bool:
+    """Whether a pair differs in what a claim states (numbers, dates, negation, actors): such
+    a pair keeps its units apart unless a lead confirms it, like a rejection."""
+    return any(d in _HARD for d in differs.split(","))
+
+
+_HARD = frozenset(CLAIM_DIFFERENCES) - {matching.WORDING}
+
+
+def _closure(unit_ids: Iterable[int]) -> set[int]:
+    """Return the units reachable from these through joining pairs or shared clusters."""
+    seen: set[int] = set()
+    frontier = set(unit_ids)
+    while frontier:
+        seen |= frontier
+        ids = sorted(frontier)
+        reached: set[int] = set()
+        edges, _ = _joining_edges(ids)
+        for edge in edges:
+            reached.update((edge.a, edge.b))
+        for chunk in _chunks(ids):
+            cluster_ids = select(ClaimMember.cluster_id).where(ClaimMember.unit_id.in_(chunk))
+            reached.update(db.session.scalars(
+                select(ClaimMember.unit_id).where(ClaimMember.cluster_id.in_(cluster_ids))))
+        frontier = reached - seen
+    return seen
+
+
+def recluster(unit_ids: Iterable[int], deep: bool = True) -> int:
+    """Recompute the clusters around these units (in the caller's transaction).
+
+    deep: everything reachable through joining pairs (after a lead's decision, which can
+    split a cluster); otherwise the units and the members of their clusters (after an import,
+    which only adds pairs). Returns how many clusters those units now form. Cluster ids are
+    kept: each new cluster takes the id most of its units had; clusters left with fewer than
+    two units go.
+    """
+    seeds = set(unit_ids)
+    old: dict[int, int] = {}
+    if deep:
+        units = _closure(seeds)
+        for chunk in _chunks(sorted(units)):
+            old.update(db.session.execute(select(ClaimMember.unit_id, ClaimMember.cluster_id)
+                                          .where(ClaimMember.unit_id.in_(chunk))).tuples().all())
+    else:
+        units = set(seeds)
+        for chunk in _chunks(sorted(seeds)):
+            held = select(ClaimMember.cluster_id).where(ClaimMember.unit_id.in_(chunk))
+            old.update(db.session.execute(select(ClaimMember.unit_id, ClaimMember.cluster_id)
+                                          .where(ClaimMember.cluster_id.in_(held)))
+                       .tuples().all())
+        units |= set(old)
+    if not units:
+        return 0
+    edges, rejected = _joining_edges(sorted(units))
+    # Pairs reaching outside these units stay out: their units' clusters are not recomputed.
+    edges = [e for e in edges if e.a in units and e.b in units]
+    groups = clusters(edges, rejected)
+    _write_clusters(keep_ids(groups, old), old)
+    return len(groups)
+
+
+def _write_clusters(assigned: list[tuple[set[int], int | None]], old: dict[int, int]) -> None:
+    now = utcnow()
+    new_of: dict[int, int] = {}
+    for group, cluster_id in assigned:
+        if cluster_id is None:
+            cluster_id = db.session.execute(ClaimCluster.__table__.insert().values(
+                created_at=now, updated_at=now)).inserted_primary_key[0]
+        for unit in group:
+            new_of[unit] = cluster_id
+    gone = [u for u in old if u not in new_of]
+    moved = [(u, c) for u, c in new_of.items() if old.get(u) != c]
+    for chunk in _chunks(gone + [u for u, _ in moved]):
+        db.session.execute(delete(ClaimMember).where(ClaimMember.unit_id.in_(chunk)))
+    for chunk in _chunks(moved, 5000):
+        db.session.execute(ClaimMember.__table__.insert(),
+                           [{"unit_id": u, "cluster_id": c} for u, c in chunk])
+    changed = {c for _, c in moved} | {old[u] for u in gone}
+    kept = set(new_of.values())
+    empty = sorted(c for c in set(old.values()) if c not in kept)
+    for chunk in _chunks(empty):
+        db.session.execute(delete(ClaimCluster).where(ClaimCluster.id.in_(chunk)))
+    touched = sorted(changed & kept)
+    for chunk in _chunks(touched):
+        db.session.execute(update(ClaimCluster).where(ClaimCluster.id.in_(chunk))
+                           .values(updated_at=now))
+
+
+# --- full rebuild ---------------------------------------------------------------------------
+
+
+def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) -> IndexReport:
+    """Index every unit again and re-match them all; decisions and cluster ids are kept.
+
+    Keys are computed for all units in memory, then written sorted; pairs are verified and
+    stored, and the clusters recomputed, in one transaction.
+    """
+    say = progress or (lambda _message: None)
+    report = IndexReport()
+    all_ids: list[np.ndarray] = []
+    all_keys: list[np.ndarray] = []
+    last = 0
+    while True:
+        rows = db.session.execute(select(Unit.id, Unit.text).where(Unit.id > last)
+                                  .order_by(Unit.id).limit(batch)).all()
+        if not rows:
+            break
+        last = rows[-1][0]
+        report.units += len(rows)
+        keep, keys, _feats = _keys_of([r[1] for r in rows])
+        all_ids.append(np.array([rows[i][0] for i in keep], dtype=np.int64))
+        all_keys.append(keys)
+        report.indexed += len(keep)
+        say(f"keys: {report.units} units read, {report.indexed} indexed")
+    db.session.commit()
+    ids = np.concatenate(all_ids) if all_ids else np.empty(0, dtype=np.int64)
+    keys = (np.concatenate(all_keys) if all_keys
+            else np.empty((0, matching.BANDS), dtype=np.int64))
+    del all_ids, all_keys
+    pairs = matching.candidate_pairs(ids, keys)
+    report.candidates = len(pairs)
+    say(f"candidates: {len(pairs)} pairs")
+    with write_transaction():
+        db.session.execute(delete(ClaimKey))
+        _bulk_insert_keys(ids, keys)
+        del keys
+        say("keys written")
+        found = _verify_pairs(pairs)
+        say(f"verified: {len(found)} pairs kept")
+        undecided = delete(ClaimPair).where(ClaimPair.decision.is_(None))
+        db.session.execute(undecided)
+        _store_pairs(found, report)
+        edges, rejected = _all_edges()
+        groups = clusters(edges, rejected)
+        old = dict(db.session.execute(select(ClaimMember.unit_id, ClaimMember.cluster_id))
+                   .tuples().all())
+        _write_clusters(keep_ids(groups, old), old)
+        report.clusters = len(groups)
+    say(f"clusters: {report.clusters}")
+    return report
+
+
+def _verify_pairs(pairs: np.ndarray) -> list[tuple[int, int, matching.Verdict]]:
+    needed = np.unique(pairs.reshape(-1)).tolist() if len(pairs) else []
+    feature_of: dict[int, matching.Features] = {}
+    article_of: dict[int, int] = {}
+    for chunk in _chunks(needed, 5000):
+        for uid, article_id, unit_text in db.session.execute(
+                select(Unit.id, Unit.article_id, Unit.text).where(Unit.id.in_(chunk))):
+            feature_of[uid] = matching.features(unit_text)
+            article_of[uid] = article_id
+    found = []
+    for a, b in pairs.tolist():
+        if article_of.get(a) is None or article_of.get(b) is None or article_of[a] == article_of[b]:
+            continue
+        verdict = matching.compare(feature_of[a], feature_of[b])
+        if verdict.kind is not None:
+            found.append((a, b, verdict))
+    return found
+
+
+def _all_edges() -> tuple[list[Edge], list[tuple[int, int]]]:
+    edges, rejected = [], []
+    for a, b, score, kind, decision, differs in db.session.execute(
+            select(ClaimPair.unit_a_id, ClaimPair.unit_b_id, ClaimPair.score, ClaimPair.kind,
+                   ClaimPair.decision, ClaimPair.differs)):
+        if decision == REJECTED or (decision is None and _hard(differs)):
+            rejected.append((a, b))
+        elif decision == CONFIRMED or kind == SAME:
+            edges.append(Edge(a, b, score, decision == CONFIRMED))
+    return edges, rejected
+
+
+def _bulk_insert_keys(ids: np.ndarray, keys: np.ndarray) -> None:
+    """Write all keys sorted by (key, unit): the primary key's order, the fastest to insert."""
+    if not len(ids):
+        return
+    flat_keys = keys.reshape(-1)
+    flat_ids = np.repeat(ids, keys.shape[1])
+    order = np.lexsort((flat_ids, flat_keys))
+    flat_keys, flat_ids = flat_keys[order], flat_ids[order]
+    # Two units can share a key in two bands only by a 63-bit collision; drop repeats.
+    keep = np.ones(len(flat_keys), dtype=bool)
+    keep[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_ids[1:] != flat_ids[:-1])
+    flat_keys, flat_ids = flat_keys[keep], flat_ids[keep]
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor:
+            with cursor.copy("COPY claim_keys (band_key, unit_id) FROM STDIN") as copy:
+                step = 200_000
+                for start in range(0, len(flat_keys), step):
+                    for row in zip(flat_keys[start:start + step].tolist(),
+                                   flat_ids[start:start + step].tolist(), strict=True):
+                        copy.write_row(row)
+        return
+    cursor = raw.cursor()
+    step = 500_000
+    for start in range(0, len(flat_keys), step):
+        cursor.executemany("INSERT INTO claim_keys (band_key, unit_id) VALUES (?, ?)",
+                           zip(flat_keys[start:start + step].tolist(),
+                               flat_ids[start:start + step].tolist(), strict=True))
+
+
+# --- leads' decisions -------------------------------------------------------------------------
+
+
+def decide(pair_id: int, decision: str, user_id: int) -> ClaimPair:
+    """Record a lead's decision on a pair (kept in claim_decisions) and re-cluster its units."""
+    if decision not in CLAIM_DECISIONS:
+        raise ClaimError(400, f"A decision is one of: {', '.join(CLAIM_DECISIONS)}.")
+    with write_transaction():
+        pair = db.session.get(ClaimPair, pair_id, with_for_update=True)
+        if pair is None:
+            raise ClaimError(404, "There is no such pair.")
+        previous = pair.decision
+        now = utcnow()
+        pair.decision, pair.decided_by_id, pair.decided_at = decision, user_id, now
+        db.session.add(ClaimDecision(pair_id=pair.id, decision=decision, previous=previous,
+                                     user_id=user_id, decided_at=now))
+        db.session.flush()
+        recluster([pair.unit_a_id, pair.unit_b_id])
+    return pair
+
+
+def set_queue_option(queue_id: int, show_sources: bool) -> None:
+    """Turn the queue's "sources linked to the same claim elsewhere" option on or off."""
+    with write_transaction():
+        if db.session.get(Queue, queue_id) is None:
+            raise ClaimError(404, "There is no such queue.")
+        row = db.session.get(ClaimQueueOption, queue_id)
+        if row is None:
+            db.session.add(ClaimQueueOption(queue_id=queue_id, show_sources=show_sources))
+        else:
+            row.show_sources = show_sources
+
+
+def index_missing(progress: Callable[[str], None] | None = None) -> IndexReport:
+    """Match the units that have no keys yet (imported with matching off, or before it).
+
+    With no key stored at all this is the full rebuild. Units too short to match have no keys
+    either and are read again, which costs a little time and changes nothing.
+    """
+    if db.session.scalar(select(ClaimKey.unit_id).limit(1)) is None:
+        return rebuild(progress)
+    say = progress or (lambda _message: None)
+    indexed = np.unique(np.fromiter(db.session.scalars(select(ClaimKey.unit_id)), dtype=np.int64))
+    all_units = np.fromiter(db.session.scalars(select(Unit.id)), dtype=np.int64)
+    missing = np.setdiff1d(all_units, indexed).tolist()
+    say(f"{len(missing)} units without keys")
+    total = IndexReport()
+    for chunk in _chunks(missing, 2000):
+        with write_transaction():
+            report = match_units(chunk)
+        for name in ("units", "indexed", "candidates", "same", "related", "clusters"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+    return total
