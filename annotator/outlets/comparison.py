@@ -85,6 +85,8 @@ SORTS = {
     "came_true": ("share of predictions that came true",
                   lambda r: r.track.predictions.came_true_share),
     "pending": ("pending predictions", lambda r: r.track.predictions.pending),
+    "original": ("share of repeated claims that appeared there first",
+                 lambda r: r.track.repeats.original_share),
 }
 
 
@@ -107,12 +109,15 @@ def fields(steps: Sequence[Step]) -> tuple[str, ...]:
         "false_share", "false_low", "false_high", "verdicts_below_rule",
         "predictions_resolved", "predictions_decided", "came_true", "came_true_share",
         "came_true_low", "came_true_high", "predictions_pending", "predictions_below_rule",
+        "clustered_sentences", "original_share", "original_low", "original_high",
+        "false_repeats",
     )  # fmt: skip
 
 
 def row_cells(row: ComparisonRow, steps: Sequence[Step]) -> list:
     """Return one outlet's cells in the order of :func:`fields`."""
     c, a, v, p = row.corroboration, row.agreement, row.track.verdicts, row.track.predictions
+    r = row.track.repeats
     interval = a.interval if a is not None else None
     shares = row.label_shares
     return [
@@ -123,5 +128,6 @@ def row_cells(row: ComparisonRow, steps: Sequence[Step]) -> list:
         v.n, *(v.counts.get(s.name, 0) for s in steps), v.false_share, v.false_interval.low,
         v.false_interval.high, "; ".join(v.below_rule), p.resolved, p.decided, p.came_true,
         p.came_true_share, p.came_true_interval.low, p.came_true_interval.high, p.pending,
-        "; ".join(p.below_rule),
+        "; ".join(p.below_rule), r.clustered, r.original_share, r.original_interval.low,
+        r.original_interval.high, r.false_repeats,
     ]  # fmt: skip

@@ -32,6 +32,12 @@ DEFINITIONS = {
                       "least {days} days; below that it is shown greyed out.",
     "trend": "Per month of the articles' publication: the share of that month's published "
              "verdicts rated false or mostly false.",
+    "originality": "Of the outlet's sentences that state a claim seen in two or more "
+                   "articles (claim clusters: 'same' or confirmed pairs), the share where its "
+                   "article was the earliest appearance, with a 95% Wilson interval. A "
+                   "verdict on one appearance counts for every appearance.",
+    "repeats of false claims": "The outlet's later appearances (not the first) of claims a "
+                               "published verdict rated false or mostly false.",
 }
 
 
@@ -159,6 +165,52 @@ class Month:
 
 
 @dataclass
+class Repeats:
+    """The outlet's sentences in claim clusters: first appearances, repeats, false repeats."""
+
+    clustered: int = 0
+    original: int = 0
+    false_repeats: int = 0
+
+    @property
+    def repeats(self) -> int:
+        return self.clustered - self.original
+
+    @property
+    def original_share(self) -> float | None:
+        return self.original / self.clustered if self.clustered else None
+
+    @property
+    def original_interval(self) -> Interval:
+        return wilson(self.original, self.clustered)
+
+
+def build_repeats(members: Iterable[tuple[int, int, date | None]],
+                  false_clusters: set[int]) -> dict[int, Repeats]:
+    """Return each outlet's Repeats from (cluster id, outlet id, publication day) per member.
+
+    A cluster's earliest dated appearance(s) are original (ties: all of them); undated
+    appearances count as repeats. A repeat of a cluster in ``false_clusters`` is a false
+    repeat.
+    """
+    by_cluster: dict[int, list[tuple[int, date | None]]] = {}
+    for cluster_id, outlet_id, day in members:
+        by_cluster.setdefault(cluster_id, []).append((outlet_id, day))
+    found: dict[int, Repeats] = {}
+    for cluster_id, items in by_cluster.items():
+        days = [d for _, d in items if d is not None]
+        first = min(days) if days else None
+        for outlet_id, day in items:
+            rec = found.setdefault(outlet_id, Repeats())
+            rec.clustered += 1
+            if day is not None and day == first:
+                rec.original += 1
+            elif cluster_id in false_clusters:
+                rec.false_repeats += 1
+    return found
+
+
+@dataclass
 class TrackRecord:
     """One outlet's track record."""
 
@@ -167,6 +219,7 @@ class TrackRecord:
     predictions: PredictionRecord
     months: list[Month]
     rule: SampleRule
+    repeats: Repeats = field(default_factory=Repeats)
 
 
 def build_track_records(
@@ -176,13 +229,14 @@ def build_track_records(
     rule: SampleRule,
     today: date,
     outlet_ids: Iterable[int] = (),
+    repeats: dict[int, Repeats] | None = None,
 ) -> dict[int, TrackRecord]:
     """Return each outlet's track record.
 
     ``verdicts``: (outlet id, rating id or name, article publication day, how many) for the
     published verdicts; ``predictions``: (outlet id, outcome or None, resolves by, article
     publication day) per scheduled prediction. Outlets in ``outlet_ids`` get a record even
-    when empty.
+    when empty; ``repeats`` (build_repeats) adds their claim-cluster figures.
     """
     name_of = {s.id if s.id is not None else s.name: s.name for s in scale}
     name_of.update({s.name: s.name for s in scale})
@@ -227,6 +281,9 @@ def build_track_records(
         found.predictions.below_rule = rule.check(found.predictions.decided,
                                                   found.predictions.span.days)
         found.months = [months[outlet_id][k] for k in sorted(months[outlet_id])]
+    for outlet_id, rec in (repeats or {}).items():
+        if outlet_id in records:
+            records[outlet_id].repeats = rec
     return records
 
 

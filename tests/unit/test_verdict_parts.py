@@ -108,3 +108,17 @@ def test_the_trend_chart_geometry():
     assert first.bar_height == 2 * empty.bar_height
     assert chart.line.count(",") == 2  # only the months with a share are joined
     assert trend_chart([]).points == []
+
+
+def test_repeats_first_appearances_and_false_repeats():
+    from annotator.verdicts.track import build_repeats
+
+    d = date
+    found = build_repeats([
+        (1, 10, d(2024, 1, 1)), (1, 11, d(2024, 2, 1)), (1, 11, None),  # cluster 1: rated false
+        (2, 11, d(2024, 3, 1)), (2, 10, d(2024, 3, 1)), (2, 12, d(2024, 4, 1)),  # a tie first
+    ], false_clusters={1})
+    assert (found[10].clustered, found[10].original, found[10].false_repeats) == (2, 2, 0)
+    assert (found[11].clustered, found[11].original, found[11].false_repeats) == (3, 1, 2)
+    assert (found[12].clustered, found[12].original, found[12].false_repeats) == (1, 0, 0)
+    assert found[11].repeats == 2 and found[12].original_share == 0.0
