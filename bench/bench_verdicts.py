@@ -124,7 +124,7 @@ def measure(path: str, requests: int) -> None:
     from annotator.agreement.services import recompute_all
     from annotator.exports.claimreview import claimreview_export, desk_from
     from annotator.models import User
-    from annotator.verdicts.queries import track_records
+    from annotator.verdicts.served import track_records
     from annotator.verdicts.track import SampleRule
 
     app = _app(f"sqlite:///{path}")

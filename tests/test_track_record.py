@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from annotator.models import Prediction
-from annotator.verdicts import queries
+from annotator.verdicts import queries, served
 from annotator.verdicts.track import SampleRule
 from tests.factories import make_user
 from tests.verdicts_corpus import build_track_corpus
@@ -18,7 +18,7 @@ TODAY = date(2024, 6, 1)
 
 def test_the_verdict_mix_and_false_share_of_each_outlet(app):
     c = build_track_corpus()
-    records = queries.track_records(None, SampleRule(), TODAY)
+    records = served.track_records(None, SampleRule(), TODAY)
     daily = records[c.daily.id].verdicts
     assert daily.counts == {"true": 1, "mostly true": 0, "mixed": 1, "mostly false": 1,
                             "false": 2, "unverifiable": 0}
@@ -35,20 +35,20 @@ def test_the_verdict_mix_and_false_share_of_each_outlet(app):
 
 def test_the_monthly_trend(app):
     c = build_track_corpus()
-    months = queries.track_records([c.daily.id], SampleRule(), TODAY)[c.daily.id].months
+    months = served.track_records([c.daily.id], SampleRule(), TODAY)[c.daily.id].months
     assert [(m.month, m.n, m.false) for m in months] == [("2024-01", 3, 2), ("2024-02", 2, 1)]
 
 
 def test_the_prediction_record(app):
     c = build_track_corpus()
-    record = queries.track_records([c.daily.id], SampleRule(), TODAY)[c.daily.id].predictions
+    record = served.track_records([c.daily.id], SampleRule(), TODAY)[c.daily.id].predictions
     assert record.outcomes == {"came_true": 1, "partly": 0, "did_not": 1, "unresolvable": 0}
     assert (record.resolved, record.decided, record.came_true, record.pending, record.due) == (
         2, 2, 1, 1, 0)
     assert record.came_true_share == 0.5
     assert record.came_true_interval.low == pytest.approx(0.0945, abs=5e-5)
     assert record.came_true_interval.high == pytest.approx(0.9055, abs=5e-5)
-    later = queries.track_records([c.daily.id], SampleRule(), date(2025, 1, 1))
+    later = served.track_records([c.daily.id], SampleRule(), date(2025, 1, 1))
     assert later[c.daily.id].predictions.due == 1
     assert queries.due_count(date(2025, 1, 1)) == 1
     p2 = queries.prediction_view(c.predictions["p2"]).prediction
@@ -57,10 +57,10 @@ def test_the_prediction_record(app):
 
 def test_the_minimum_sample_rule(app):
     c = build_track_corpus()
-    default = queries.track_records(None, SampleRule(), TODAY)
+    default = served.track_records(None, SampleRule(), TODAY)
     assert default[c.daily.id].verdicts.below_rule == ["5 checked, fewer than 15"]
     assert not default[c.daily.id].verdicts.firm
-    lowered = queries.track_records(None, SampleRule(5, 21), TODAY)
+    lowered = served.track_records(None, SampleRule(5, 21), TODAY)
     assert lowered[c.daily.id].verdicts.firm
     assert lowered[c.daily.id].predictions.below_rule == ["2 checked, fewer than 5"]
     assert lowered[c.other.id].verdicts.below_rule == ["1 checked, fewer than 5",

@@ -20,7 +20,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import ClaimCluster, ClaimMember
-from annotator.verdicts import queries
+from annotator.verdicts import served
 from annotator.verdicts.track import SampleRule
 from tests.factories import make_article, make_user
 from tests.verdicts_corpus import build_track_corpus
@@ -45,7 +45,7 @@ def with_clusters():
 
 def test_a_verdict_serves_every_appearance_of_its_claim(app):
     c = with_clusters()
-    records = queries.track_records(None, SampleRule(), TODAY)
+    records = served.track_records(None, SampleRule(), TODAY)
     other = records[c.other.id].verdicts
     assert (other.n, other.false, other.span.days) == (2, 1, 31)
     assert records[c.daily.id].verdicts.n == 5  # unchanged: its own verdicts
@@ -53,7 +53,7 @@ def test_a_verdict_serves_every_appearance_of_its_claim(app):
 
 def test_originality_and_repeats_of_false_claims(app):
     c = with_clusters()
-    records = queries.track_records([c.daily.id, c.other.id], SampleRule(), TODAY)
+    records = served.track_records([c.daily.id, c.other.id], SampleRule(), TODAY)
     daily, other = records[c.daily.id].repeats, records[c.other.id].repeats
     assert (daily.clustered, daily.original, daily.false_repeats) == (2, 2, 0)
     assert daily.original_interval.low == pytest.approx(0.3424, abs=5e-5)

@@ -10,7 +10,7 @@ from annotator.exports.downloads import MIMETYPES, Download
 from annotator.exports.writers import jsonl_stream
 from annotator.timeutil import utcnow
 from annotator.verdicts.claimreview import Desk, claim_review
-from annotator.verdicts.queries import published_verdicts
+from annotator.verdicts.served import published_verdicts
 
 FORMATS = ("jsonl", "json")
 

@@ -26,7 +26,7 @@ from annotator.pagination import PageNav
 from annotator.stats import rollup
 from annotator.stats.records import article_dtype, coder_dtype, unpack
 from annotator.stats.rollup import GroupFigures
-from annotator.verdicts import queries as verdict_queries
+from annotator.verdicts import served
 from annotator.verdicts.track import SampleRule
 from annotator.vocabulary import LABELS, STANCES, Status, VerdictStatus
 
@@ -246,6 +246,6 @@ def comparison(outlet_ids: list[int], flt: ArticleFilter, rule: SampleRule,
     ids = [o.id for o in outlets]
     agreement = agreement_of(ids, flt)
     corroboration = corroboration_of(ids, flt, agreement)
-    tracks = verdict_queries.track_records(ids, rule, today)
+    tracks = served.track_records(ids, rule, today)
     return [ComparisonRow(oid, name, agreement.get(oid), corroboration[oid], tracks[oid])
             for oid, name in outlets]

@@ -18,6 +18,7 @@ from annotator.security import require_role_for_blueprint
 from annotator.stats.charts import trend_chart
 from annotator.timeutil import utcnow
 from annotator.verdicts import queries as verdict_queries
+from annotator.verdicts import served
 from annotator.verdicts.track import definitions as track_definitions
 from annotator.verdicts.track import rule_from
 from annotator.vocabulary import OUTCOME_NAMES
@@ -53,7 +54,7 @@ def detail(outlet_id: int):
     form, flt = _filter()
     page = queries.outlet_page(outlet, flt)
     rule = rule_from(current_app.config)
-    track = verdict_queries.track_records([outlet.id], rule, utcnow().date())[outlet.id]
+    track = served.track_records([outlet.id], rule, utcnow().date())[outlet.id]
     return render_template(
         "outlets/detail.html", form=form, flt=flt, p=page, mix_keys=(*LABELS, UNRESOLVED),
         definitions={**DEFINITIONS, **track_definitions(rule)}, track=track,
