@@ -28,13 +28,13 @@ from annotator.verdicts.track import (
 from annotator.vocabulary import VerdictStatus
 
 
-def served_units() -> Select:
+def served_units(verdict_ids: list[int] | None = None) -> Select:
     """Return (verdict_id, unit_id) for every sentence a published verdict serves.
 
     A verdict serves its own sentence and, when that sentence belongs to a claim cluster
     (annotator.claims: units joined by "same" or confirmed pairs), every other appearance of
     the claim that has no published verdict of its own; where two verdicts share a cluster,
-    the older one serves the rest.
+    the older one serves the rest. ``verdict_ids`` keeps those verdicts only.
     """
     published = Verdict.status == VerdictStatus.PUBLISHED
     own = select(Verdict.id.label("verdict_id"), Verdict.unit_id.label("unit_id")).where(
@@ -48,6 +48,9 @@ def served_units() -> Select:
         .where(published, other.unit_id.not_in(checked))
         .group_by(other.unit_id)
     )  # fmt: skip
+    if verdict_ids is not None:  # filtered inside each part, where the indexes are
+        own = own.where(Verdict.id.in_(verdict_ids))
+        shared = shared.having(func.min(Verdict.id).in_(verdict_ids))
     return union_all(own, shared)
 
 
@@ -158,7 +161,7 @@ def published_verdicts(chunk: int = 1000) -> Iterator[PublishedVerdict]:
 def _appearances(verdict_ids: list[int]) -> dict[int, list[str]]:
     """Return each verdict's appearance URLs (the articles of the sentences it serves),
     earliest publication first, each URL once."""
-    served = served_units().subquery("served")
+    served = served_units(verdict_ids).subquery("served")
     rows = db.session.execute(
         select(served.c.verdict_id, Article.url)
         .join(Unit, Unit.id == served.c.unit_id)
