@@ -87,3 +87,13 @@ def test_the_pages_show_originality(app, client, login_as):
     assert compare.index('data-outlet="Daily Example"') < compare.index(
         'data-outlet="Other Times"')
     assert "[0.342, 1.000]" in compare
+
+
+def test_the_verdict_page_lists_the_appearances_it_serves(app, client, login_as):
+    c = with_clusters()
+    login_as(make_user("lead"))
+    page = client.get(f"/verdicts/{c.verdicts['c1']}").get_data(as_text=True)
+    listed = page.split('data-testid="served-appearances"')[1].split("</ul>")[0]
+    assert "Other Times" in listed and "2024-04-01" in listed
+    alone = client.get(f"/verdicts/{c.verdicts['c4']}").get_data(as_text=True)
+    assert "served-appearances" not in alone

@@ -174,3 +174,18 @@ def _appearances(verdict_ids: list[int]) -> dict[int, list[str]]:
         if url not in urls:
             urls.append(url)
     return found
+
+
+def served_appearances(verdict_id: int) -> list[tuple[int, str, str, object]]:
+    """Return (article id, title, outlet, published) of every other sentence the verdict
+    serves through its claim cluster, earliest first (empty for a claim seen once)."""
+    served = served_units([verdict_id]).subquery("served")
+    own = select(Verdict.unit_id).where(Verdict.id == verdict_id).scalar_subquery()
+    return [tuple(r) for r in db.session.execute(
+        select(Article.id, Article.title, Outlet.name, Article.published_at)
+        .select_from(served)
+        .join(Unit, Unit.id == served.c.unit_id)
+        .join(Article, Article.id == Unit.article_id)
+        .join(Outlet, Outlet.id == Article.outlet_id)
+        .where(served.c.unit_id != own)
+        .order_by(_publication_day(Article.published_at), Article.id))]

@@ -11,7 +11,7 @@ from annotator.errors import VerdictError
 from annotator.inputs import db_int
 from annotator.security import require_role_for_blueprint, role_required
 from annotator.timeutil import utcnow
-from annotator.verdicts import queries, services
+from annotator.verdicts import queries, served, services
 from annotator.verdicts.forms import (
     PublishForm,
     ResolveForm,
@@ -116,7 +116,8 @@ def detail(verdict_id: int):
     form = PublishForm(formdata=None)
     form.version.data = view.verdict.version
     return render_template("verdicts/detail.html", v=view, form=form,
-                           can_publish=view.verdict.can_publish(current_user))
+                           can_publish=view.verdict.can_publish(current_user),
+                           appearances=served.served_appearances(verdict_id))
 
 
 @bp.route("/<int:verdict_id>/publish", methods=["POST"])
