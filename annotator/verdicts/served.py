@@ -28,13 +28,15 @@ from annotator.verdicts.track import (
 from annotator.vocabulary import VerdictStatus
 
 
-def served_units(verdict_ids: list[int] | None = None) -> Select:
+def served_units(verdict_ids: list[int] | None = None,
+                 outlet_ids: list[int] | None = None) -> Select:
     """Return (verdict_id, unit_id) for every sentence a published verdict serves.
 
     A verdict serves its own sentence and, when that sentence belongs to a claim cluster
     (annotator.claims: units joined by "same" or confirmed pairs), every other appearance of
     the claim that has no published verdict of its own; where two verdicts share a cluster,
-    the older one serves the rest. ``verdict_ids`` keeps those verdicts only.
+    the older one serves the rest. ``verdict_ids`` keeps those verdicts only, ``outlet_ids``
+    the sentences of those outlets only.
     """
     published = Verdict.status == VerdictStatus.PUBLISHED
     own = select(Verdict.id.label("verdict_id"), Verdict.unit_id.label("unit_id")).where(
@@ -48,9 +50,16 @@ def served_units(verdict_ids: list[int] | None = None) -> Select:
         .where(published, other.unit_id.not_in(checked))
         .group_by(other.unit_id)
     )  # fmt: skip
-    if verdict_ids is not None:  # filtered inside each part, where the indexes are
+    # Filters go inside each part, where the indexes are.
+    if verdict_ids is not None:
         own = own.where(Verdict.id.in_(verdict_ids))
         shared = shared.having(func.min(Verdict.id).in_(verdict_ids))
+    if outlet_ids is not None:
+        own = own.where(Verdict.outlet_id.in_(outlet_ids))
+        unit, article = aliased(Unit), aliased(Article)
+        shared = (shared.join(unit, unit.id == other.unit_id)
+                  .join(article, article.id == unit.article_id)
+                  .where(article.outlet_id.in_(outlet_ids)))
     return union_all(own, shared)
 
 
@@ -65,7 +74,7 @@ def track_records(outlet_ids: list[int] | None, rule: SampleRule,
     Reads one row per published verdict and per prediction of the outlets (an index scan:
     20,000 verdicts are a few milliseconds), grouped by outlet and publication day.
     """
-    served = served_units().subquery("served")
+    served = served_units(outlet_ids=outlet_ids).subquery("served")
     day = _publication_day(Article.published_at)
     verdicts = (
         select(Article.outlet_id, Verdict.rating_id, day, func.count())
