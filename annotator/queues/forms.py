@@ -31,7 +31,7 @@ from annotator.inputs import DayField, db_int
 from annotator.models.articles import ImportBatch, Outlet
 from annotator.models.auth import User
 from annotator.models.queues import Queue
-from annotator.queues.services import SKIP_REASON_LABELS, QueueFields
+from annotator.queues.services import SKIP_REASON_LABELS, QueueError, QueueFields, check_pool_size
 from annotator.sanitize import clean_plain
 
 
@@ -89,6 +89,14 @@ class QueueForm(FlaskForm):
         field.data = clean_plain(field.data or "").strip()
         if not field.data:
             raise ValidationError("A queue needs a name.")
+
+    def validate_reviewers(self, field):
+        overlap = self.overlap.data
+        if isinstance(overlap, int) and 1 <= overlap <= 10:
+            try:
+                check_pool_size(overlap, len(set(field.data or [])))
+            except QueueError as exc:
+                raise ValidationError(str(exc)) from exc
 
     def fields(self) -> QueueFields:
         """Return the queue settings typed into the form."""
