@@ -79,8 +79,12 @@ class QueueForm(FlaskForm):
                     "its slot can go back to the pool. Every saved label renews it.")
     submit = SubmitField("Save queue")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_overlap: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A new queue's pool must give its overlap; an existing queue's pool may shrink
+        # (people leave: the progress page lists what can no longer be completed), but a
+        # raised overlap must fit the pool.
+        self.current_overlap = current_overlap
         users = db.session.scalars(
             select(User).where(User.active.is_(True)).order_by(User.role.desc(), User.username))
         self.reviewers.choices = choices((u.id, f"{u.label} ({u.role})") for u in users)
@@ -92,7 +96,9 @@ class QueueForm(FlaskForm):
 
     def validate_reviewers(self, field):
         overlap = self.overlap.data
-        if isinstance(overlap, int) and 1 <= overlap <= 10:
+        raised = self.current_overlap is None or (isinstance(overlap, int)
+                                                  and overlap > self.current_overlap)
+        if raised and isinstance(overlap, int) and 1 <= overlap <= 10:
             try:
                 check_pool_size(overlap, len(set(field.data or [])))
             except QueueError as exc:

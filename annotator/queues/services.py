@@ -126,12 +126,16 @@ def update_queue(queue_id: int, fields: QueueFields,
         if fields.overlap < busiest:
             raise QueueError(f"Overlap cannot go below {busiest}: that many reviewers already "
                              "hold or submitted one of its articles.")
+        old_overlap = queue.overlap
         for name in ("overlap", "status", "ordering", "lease_minutes", "due_date"):
             setattr(queue, name, getattr(fields, name))
         queue.name = fields.name.strip()
         queue.description = fields.description.strip()
+        if fields.overlap > old_overlap:  # a pool may shrink (people leave); a raise must fit
+            size = len(set(reviewer_ids)) if reviewer_ids is not None else db.session.scalar(
+                select(func.count()).where(QueueReviewer.queue_id == queue_id))
+            check_pool_size(fields.overlap, size)
         if reviewer_ids is not None:
-            check_pool_size(fields.overlap, len(set(reviewer_ids)))
             _set_pool(queue, set(reviewer_ids))
     return queue
 
