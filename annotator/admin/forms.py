@@ -5,12 +5,20 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from annotator.auth.services import AccountError, normalise_username
 from annotator.inputs import DbIntegerField, db_int
 from annotator.queues.forms import choices
 from annotator.sanitize import clean_plain
+from annotator.urls import normalise_url
 from annotator.vocabulary import ROLES
 
 ROLE_CHOICES = choices((r, r.capitalize()) for r in ROLES)
@@ -63,7 +71,33 @@ class UploadForm(FlaskForm):
     files = MultipleFileField("Article files", validators=[FileRequired("Choose a file.")],
                               description="Text (.txt), JSON lines (.jsonl) or CSV (.csv). "
                                           "A bad file is rejected whole; good ones are imported.")
+    # The same rules as `flask import-articles --outlet --url`.
+    outlet = StringField(
+        "Outlet", validators=[Optional(), Length(max=200)],
+        description="The outlet the articles come from, used where a record names none. Leave "
+                    "it empty to use each record's own outlet, else its URL's domain.")
+    url = StringField(
+        "Article URL", validators=[Optional(), Length(max=2000)],
+        description="The address of the article, for a single text file.",
+        render_kw={"inputmode": "url", "autocomplete": "off"})
     submit = SubmitField("Import")
+
+    def validate_outlet(self, field):
+        field.data = clean_plain(field.data or "").strip() or None
+
+    def validate_url(self, field):
+        if not (field.data or "").strip():
+            field.data = None
+            return
+        try:
+            field.data = normalise_url(field.data)
+        except ValueError as exc:
+            raise ValidationError(f"This is not an address that can be stored: {exc}.") from None
+        if len([f for f in self.files.data or [] if f]) > 1:
+            raise ValidationError(
+                f"A URL belongs to one article, and {len(self.files.data)} files are chosen: "
+                "upload the file alone, or give each record its own url in a JSON lines or "
+                "CSV file.")
 
 
 class SplitForm(FlaskForm):
