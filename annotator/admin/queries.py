@@ -68,7 +68,7 @@ class SetupStep:
 
 
 def getting_started() -> list[SetupStep]:
-    """Return the first-run checklist: import articles, create reviewers, build a queue, invite a lead."""
+    """Return the first-run checklist: articles, reviewers, a queue, a lead; done from the data."""
     def count(query) -> int:
         return db.session.scalar(query) or 0
 

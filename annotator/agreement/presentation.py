@@ -19,7 +19,6 @@ from annotator.stats.records import POOLING_NOTES
 from annotator.stats.rollup import GroupFigures
 from annotator.stats.scoring import DOMINANT_LABEL_SHARE, MIN_PAIRABLE_VALUES
 
-
 # Krippendorff (2004, "Content Analysis", 12.2.4): rely on variables with alpha >= .800;
 # consider .667 <= alpha < .800 only for drawing tentative conclusions.
 RELIABLE = 0.800
@@ -83,7 +82,7 @@ def _with_plain(notes: str) -> str:
 
 
 def method_notes() -> str:
-    """Return the agreement method notes, pooling notes filled in, each paragraph in plain words first."""
+    """Return the method notes with the pooling notes, each paragraph in plain words first."""
     pooling = POOLING_NOTES.format(exact_max=EXACT_MAX, min_values=MIN_PAIRABLE_VALUES,
                                    dominant=DOMINANT_LABEL_SHARE)
     return _with_plain(METHOD_NOTES + "\n" + pooling)
