@@ -267,3 +267,15 @@ def test_admin_nav_marks_the_current_section(app, client, login_as):
     assert re.search(r'href="/admin/articles" aria-current="location">Articles', html)
     nav = html.split('<nav aria-label="Admin">')[1].split("</nav>")[0]
     assert nav.count("aria-current=") == 1
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("ana maria", "contains a space"), ("ana@desk", "contains “@”"), ("x", "at least two"),
+    (".ana", "starts with “.”")])
+def test_a_refused_username_says_what_is_wrong(app, client, login_as, typed, says):
+    login_as(make_user("admin"))
+    response = client.post("/admin/users/new", data={"username": typed, "role": "reviewer"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and says in html
+    errors = html.split('class="errors"')[1].split("</ul>")[0]
+    assert "Lower-case letters, digits" not in errors  # not the help text again

@@ -36,10 +36,29 @@ class UserForm(FlaskForm):
         try:
             field.data = normalise_username(field.data)
         except AccountError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise ValidationError(username_problem(field.data) or str(exc)) from exc
 
     def validate_display_name(self, field):
         field.data = clean_plain(field.data or "") or None
+
+
+def username_problem(raw: str | None) -> str | None:
+    """Say what is wrong with a refused username, rather than repeat the rules."""
+    name = (raw or "").strip().lower()
+    if not name:
+        return "Give a username."
+    if len(name) < 2:
+        return f"“{name}” is one character; a username needs at least two."
+    if len(name) > 64:
+        return f"This username is {len(name)} characters long; the most is 64."
+    bad = sorted({c for c in name if not (c.isascii() and (c.isalnum() or c in "._-"))})
+    if bad:
+        shown = ", ".join("a space" if c == " " else f"“{c}”" for c in bad)
+        return (f"“{name}” contains {shown}, which a username cannot hold: use letters a-z, "
+                "digits, '.', '_' or '-'.")
+    if not name[0].isalnum():
+        return f"“{name}” starts with “{name[0]}”; start with a letter or a digit."
+    return None
 
 
 class RoleForm(FlaskForm):

@@ -19,7 +19,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -48,6 +47,21 @@ ORDER_CHOICES = [("oldest", "Oldest first (publication date)"),
                  ("fewest", "Fewest reviews first")]
 
 
+class InRange:
+    """A number between lo and hi whose error says what was typed and which bound it broke."""
+
+    def __init__(self, lo: int, hi: int, unit: str):
+        self.lo, self.hi, self.unit = lo, hi, unit
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is None or self.lo <= value <= self.hi:
+            return
+        if value < self.lo:
+            raise ValidationError(f"{value} is too few: at least {self.lo} {self.unit}.")
+        raise ValidationError(f"{value} is too many: at most {self.hi} {self.unit}.")
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (friendlier than a multi-select for a reviewer pool)."""
 
@@ -67,14 +81,18 @@ class QueueForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)],
                                 description="What reviewers should know about this queue.")
     overlap = IntegerField("Reviewers per article (overlap)", default=2,
-                           validators=[InputRequired(), NumberRange(1, 10)],
+                           validators=[InputRequired("Give how many reviewers label each "
+                                                     "article, a whole number."),
+                                       InRange(1, 10, "reviewers per article")],
                            description="1 to 10 different reviewers label each article.")
     reviewers = MultiCheckboxField("Reviewer pool", coerce=db_int, validate_choice=True)
     due_date = DayField("Due date", validators=[Optional()])
     status = SelectField("Status", choices=choices(STATUS_CHOICES), default="open")
     ordering = SelectField("Order", choices=choices(ORDER_CHOICES), default="oldest")
     lease_minutes = IntegerField(
-        "Lease length (minutes)", default=120, validators=[InputRequired(), NumberRange(1, 10080)],
+        "Lease length (minutes)", default=120,
+        validators=[InputRequired("Give the lease length in minutes, a whole number."),
+                    InRange(1, 10080, "minutes (a week)")],
         description="How long a reviewer holds an article without saving a label before "
                     "its slot can go back to the pool. Every saved label renews it.")
     submit = SubmitField("Save queue")
