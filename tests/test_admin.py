@@ -139,7 +139,7 @@ def test_upload_reports_each_file(app, client, login_as):
         (io.BytesIO(good.encode()), "storm.txt"),
         (io.BytesIO(bad), "broken.csv"),
         (io.BytesIO(lines.encode()), "more.jsonl"),
-    ]}, content_type="multipart/form-data")
+    ], "outlet": "", "url": ""}, content_type="multipart/form-data")  # as a browser sends them
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "storm.txt: 1 imported" in html and "more.jsonl: 1 imported" in html

@@ -83,7 +83,7 @@ ARTICLES = (
          "It is the best news the town has had all year.",
          "Sunday visitors will probably outnumber weekday ones by spring.",
          "Staff will be paid a Sunday supplement, the union confirmed."),
-        ("FFF", "PFP", "FFC", "CCC", "OOF", "PCO", "CFC"),
+        ("FFF", "PFP", "FFF", "CCC", "OOO", "PCO", "CFC"),
         (DemoSource("demo-cleo", 2, "https://petitions.harbourton.example/library", "supports",
                     "Petition: open the library on Sundays"),),
     ),
