@@ -113,6 +113,8 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "exports.report_outlets": {"GET": LEADS},
     "exports.report_reviewers": {"GET": LEADS},
     "exports.report_domains": {"GET": LEADS},
+    # A CSV's metadata sidecar: the bare request names no file, so a lead gets 400 (a reason).
+    "exports.csv_metadata": {"GET": (302, 403, 403, 400, 400)},
     "exports.claimreview_jsonl": {"GET": LEADS},
     "exports.claimreview_json": {"GET": LEADS},
     "exports.outlet_comparison_csv": {"GET": LEADS},
@@ -130,6 +132,7 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "verdicts.prediction": {"GET": (302, 403, 403, 404, 404),
                             "POST": POST_LEADS + (404, 404)},
     "verdicts.scale": {"GET": ADMINS, "POST": POST_ADMINS + (400,)},
+    "exports.outlet_comparison_metadata": {"GET": LEADS},
 }
 
 

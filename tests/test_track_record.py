@@ -131,6 +131,10 @@ def test_the_comparison_exports(app, client, login_as):
     book = load_workbook(io.BytesIO(client.get("/exports/outlet-comparison.xlsx" + args).data))
     sheet = book["comparison"]
     assert [cell.value for cell in sheet[2]][:1] == ["Daily Example"]
+    assert not text.startswith("#")  # the table only: the metadata is its sidecar
+    meta = client.get("/exports/outlet-comparison.csv-metadata.json" + args).get_json()
+    assert meta["url"].endswith(".csv") and meta["columns"][0] == "outlet"
+    assert "minimum sample" in meta["definitions"]
     html = client.get("/exports/outlet-comparison.html" + args)
     assert html.status_code == 200 and "Daily Example" in html.get_data(as_text=True)
     assert "default-src 'none'" in html.headers["Content-Security-Policy"]

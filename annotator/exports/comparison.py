@@ -11,9 +11,9 @@ from flask import render_template
 
 from annotator.config import VERSION
 from annotator.exports.downloads import MIMETYPES, Download
-from annotator.exports.metadata import comment_block, metadata
+from annotator.exports.metadata import metadata
 from annotator.exports.report import _static_css
-from annotator.exports.writers import CSV_READING_HINT, csv_stream, meta_rows, write_xlsx
+from annotator.exports.writers import csv_stream, meta_rows, write_xlsx
 from annotator.filters import ArticleFilter
 from annotator.outlets import queries as outlet_queries
 from annotator.outlets.comparison import DEFINITIONS as COMPARISON_DEFINITIONS
@@ -41,9 +41,9 @@ def comparison_download(fmt: str, outlet_ids: list[int], sort: str, descending: 
     header = fields(steps)
     cells = [row_cells(r, steps) for r in rows]
     name = f"annotator-outlet-comparison_{made.date().isoformat()}.{fmt}"
-    if fmt == "csv":
-        return Download(name, MIMETYPES["csv"],
-                        csv_stream(header, cells, comment_block(meta, CSV_READING_HINT)))
+    if fmt == "csv":  # the table only; its metadata is the sidecar file (downloads.sidecar)
+        return Download(name, MIMETYPES["csv"], csv_stream(header, cells), lambda: meta,
+                        tuple(header))
     if fmt == "xlsx":
         return Download(name, MIMETYPES["xlsx"], _xlsx(header, cells, meta))
     html = render_template("exports/comparison.html", meta=meta, header=header, cells=cells,

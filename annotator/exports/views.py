@@ -56,6 +56,17 @@ def send(download: downloads.Download) -> Response:
     return response
 
 
+# Each CSV download by its file name: the metadata route builds the same download and sends
+# its sidecar instead (the CSV itself holds only the table).
+CSV_FILES = {
+    "annotations.csv": lambda flt, names: downloads.annotations_export(flt, "csv", names),
+    "reliability-matrix.csv": downloads.matrix_export,
+    "gold-labels.csv": downloads.gold_export,
+    **{f"agreement-{table}.csv": (lambda t: lambda flt, names: report_exports.download(
+        flt, f"csv-{t}", names))(table) for table in report_exports.TABLES},
+}
+
+
 @bp.route("/")
 def index():
     """Show the filter and a download button for every export."""
@@ -148,6 +159,16 @@ def report_domains():
     return _report("csv-domains")
 
 
+@bp.route("/csv-metadata.json")
+def csv_metadata():
+    """Download the metadata of one CSV export (?file=annotations.csv ...) as JSON."""
+    make = CSV_FILES.get(request.args.get("file", ""))
+    if make is None:
+        abort(400, description="Say which CSV file: ?file= one of " + ", ".join(CSV_FILES) + ".")
+    flt, names = _download_filter()
+    return send(downloads.sidecar(make(flt, names)))
+
+
 @bp.route("/claimreview.jsonl")
 def claimreview_jsonl():
     """Download one schema.org ClaimReview per published verdict, one JSON document a line."""
@@ -175,6 +196,15 @@ def _comparison(fmt: str) -> Response:
 def outlet_comparison_csv():
     """Download the chosen outlets side by side as CSV (?outlet=1&outlet=2...)."""
     return _comparison("csv")
+
+
+@bp.route("/outlet-comparison.csv-metadata.json")
+def outlet_comparison_metadata():
+    """Download the metadata of the comparison CSV (same query string) as JSON."""
+    download = comparison_download("csv", chosen_outlets(), request.args.get("sort", "name"),
+                                   request.args.get("dir") == "desc",
+                                   rule_from(current_app.config), utcnow().date())
+    return send(downloads.sidecar(download))
 
 
 @bp.route("/outlet-comparison.xlsx")
