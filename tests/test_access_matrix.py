@@ -62,6 +62,11 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "annotations.edit_source": {"GET": (302, 200, 403, 409, 409),
                                 "POST": (401, 400, 403, 409, 409)},
     "annotations.remove_source": {"POST": (401, 302, 403, 403, 403)},
+    # The page's script changes sources in place through JSON: only the owner, who gets 415
+    # for the bare form post (these read JSON), and 200 for a removal, which reads no body.
+    "annotations.add_source_json": {"POST": (401, 415, 403, 403, 403)},
+    "annotations.edit_source_json": {"POST": (401, 415, 403, 403, 403)},
+    "annotations.remove_source_json": {"POST": (401, 200, 403, 403, 403)},
     # queues: leads read, admins manage, reviewers skip their own and see their own work
     "queues.index": {"GET": LEADS},
     "queues.detail": {"GET": LEADS},

@@ -265,7 +265,7 @@
     } else if (kind === "saved") {
       const label = s.saved;
       el.textContent = li.classList.contains("chg")
-        ? "Changed: was " + s.was + (label ? "" : ", now cleared")
+        ? "Changed, was " + s.was + (label ? "" : "; now none")
         : (label ? "Saved" : "Cleared");
     } else {
       el.textContent = "Not saved: " + s.error + "." + (extra || "");
