@@ -126,7 +126,7 @@ def _all_rules() -> list[tuple[str, str]]:
 
 
 RULES = _all_rules()
-FIELDS = sorted(_form_fields() | _query_fields() | {"csrf_token", "set", "s", "unit_id", "label"})
+FIELDS = sorted(_form_fields() | _query_fields() | {"csrf_token", "set", "unit_id", "label"})
 
 
 # --- sending -----------------------------------------------------------------------------------

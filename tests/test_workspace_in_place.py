@@ -101,15 +101,26 @@ def test_a_submitted_article_cannot_be_cleared(app, login_as):
     assert response.status_code == 409 and "read-only" in response.get_json()["reason"]
 
 
-def test_the_plain_form_takes_a_labels_initial(app, login_as):
+def test_the_page_buttons_post_a_position_and_an_initial(app, login_as):
     reviewer, assignment, article = _setup()
     client = login_as(reviewer)
-    unit = article.units[2].id
-    response = client.post(f"/annotations/{assignment.id}/labels", data={"s": f"{unit}:o"})
+    unit = article.units[2]
+    response = client.post(f"/annotations/{assignment.id}/labels", data={f"{unit.position}o": ""})
     assert response.status_code == 302
-    assert _stored(assignment.id) == {unit: "opinion"}
-    bad = client.post(f"/annotations/{assignment.id}/labels", data={"s": f"{unit}:z"})
-    assert bad.status_code == 400
+    assert _stored(assignment.id) == {unit.id: "opinion"}
+    for wrong in (f"{unit.position}z", f"{unit.id}:fact", "o", f"-{unit.position}o", "99o",
+                  f"{2**63}f"):
+        bad = client.post(f"/annotations/{assignment.id}/labels", data={wrong: ""})
+        assert bad.status_code == 400, wrong
+    for wrong in ({}, {"1f": "", "2c": ""}):
+        bad = client.post(f"/annotations/{assignment.id}/labels", data=wrong)
+        assert bad.status_code == 400, wrong
+        assert b"reason" in bad.data or b"label" in bad.data or b"sentence" in bad.data
+    # A stranger is told whose it is before what was sent.
+    stranger = login_as(make_user("reviewer"))
+    assert stranger.post(f"/annotations/{assignment.id}/labels",
+                         data={"99o": ""}).status_code == 403
+    assert _stored(assignment.id) == {unit.id: "opinion"}
 
 
 # ---- sources in place ----

@@ -37,13 +37,14 @@ def test_annotation_page_shows_article_units_and_labels(app, login_as):
     response, html = _page(login_as(reviewer), assignment.id)
     assert response.status_code == 200
     assert "Storm hits coast" in html and "Caspian Wire" in html and "19 September 2023" in html
-    # Lean markup: unquoted ids, each button posts s=<unit id>:<label's initial>.
+    # Lean markup: unquoted ids, each button is named <unit's position><label's initial>.
     for unit in article.units:
         assert f"id=u{unit.id}" in html and f">{unit.text}</" in html
         for label in ("fact", "claim", "opinion", "prediction"):
-            assert f"<button name=s value={unit.id}:{label[0]}" in html
+            assert f"<button name={unit.position}{label[0]}>" in html or \
+                f"<button name={unit.position}{label[0]} aria-pressed=true>" in html
             assert f">{label}</button>" in html
-    assert f"value={article.units[1].id}:c aria-pressed=true>claim<" in html
+    assert f"name={article.units[1].position}c aria-pressed=true>claim<" in html
     assert html.count("aria-pressed=true") == 1
     assert f"id=u{article.units[0].id} class=k-headline><h1" in html
     assert f"id=u{article.units[3].id} class=k-caption>" in html

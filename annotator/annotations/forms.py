@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -105,8 +106,7 @@ def parse_source_payload(payload: Any) -> SourceInput:
 
 
 def parse_label_button(value: str | None) -> tuple[int, str]:
-    """Return (unit_id, label) from a label button's "<unit id>:<label or its initial>" value,
-    or raise 400."""
+    """Return (unit_id, label) from an older label button's "<unit id>:<label>", or raise 400."""
     unit, _, label = (value or "").partition(":")
     if not (unit.isascii() and unit.isdigit() and _is_db_int(unit)):
         raise WorkspaceError(400, "Choose a label with one of the label buttons.")
@@ -114,6 +114,24 @@ def parse_label_button(value: str | None) -> tuple[int, str]:
     if label not in LABELS:
         raise WorkspaceError(400, f"Unknown label {label!r}; use one of: {', '.join(LABELS)}.")
     return int(unit), label
+
+
+def parse_position_button(form: Mapping[str, str]) -> tuple[int, str]:
+    """Return (position, label) from a label button's plain form post, or raise 400.
+
+    The page's buttons carry no value, only a name: "<position><label's initial>" ("12c"), so
+    the post is "12c=" beside the CSRF token. A long article has 1200 buttons; this keeps
+    them short, and positions stay three digits however large the ids grow.
+    """
+    names = [name for name in form if name != "csrf_token"]
+    if len(names) != 1:
+        raise WorkspaceError(400, "Choose a label with one of the label buttons.")
+    position, initial = names[0][:-1], names[0][-1:]
+    if not (position.isascii() and position.isdigit() and _is_db_int(position)):
+        raise WorkspaceError(400, "Choose a label with one of the label buttons.")
+    if initial not in LABEL_INITIALS:
+        raise WorkspaceError(400, f"Unknown label {initial!r}; use one of: {', '.join(LABELS)}.")
+    return int(position), LABEL_INITIALS[initial]
 
 
 def _is_db_int(value: Any) -> bool:

@@ -112,6 +112,13 @@ def check_owner(assignment_id: int, user: User) -> None:
         raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
 
 
+def unit_at(assignment_id: int, position: int) -> int | None:
+    """Return the id of the unit at a position of the assignment's article, if there is one."""
+    return db.session.scalar(
+        select(Unit.id).join(Assignment, Assignment.article_id == Unit.article_id)
+        .where(Assignment.id == assignment_id, Unit.position == position))
+
+
 def next_unlabelled(assignment_id: int, after_unit_id: int) -> int | None:
     """Return the id of the first unlabelled unit after a unit, wrapping round."""
     after = db.session.get(Unit, after_unit_id)

@@ -20,6 +20,7 @@ from annotator.annotations.forms import (
     SourceForm,
     parse_label_button,
     parse_label_payload,
+    parse_position_button,
     parse_source_payload,
 )
 from annotator.annotations.services import NOT_ACTIVE_REASONS
@@ -59,10 +60,13 @@ def save_label(assignment_id: int):
     try:
         if request.is_json:
             unit_id, label = parse_label_payload(json_body())
-        else:
-            # The page's buttons post "s" (short: 1200 of them on a long article), "set" is
-            # the older name, still taken.
-            unit_id, label = parse_label_button(request.form.get("s") or request.form.get("set"))
+        elif "set" in request.form:  # the older buttons: set=<unit id>:<label>
+            unit_id, label = parse_label_button(request.form.get("set"))
+        else:  # the page's buttons: a name "<position><initial>", no value
+            position, label = parse_position_button(request.form)
+            unit_id = queries.unit_at(assignment_id, position)
+            if unit_id is None:
+                raise WorkspaceError(400, "That sentence is not part of this article.")
     except (WorkspaceError, HTTPException):
         queries.check_owner(assignment_id, current_user)  # 404/403 before what was sent (400)
         raise

@@ -48,6 +48,7 @@
   function prepare(li) {
     if (li.ready) { return; }
     li.ready = true;
+    li.tabIndex = -1;  // focusable by script, not a Tab stop
     const group = buttons(li);
     li.firstElementChild.id = "t" + li.id.slice(1);
     group.setAttribute("role", "group");
@@ -121,7 +122,7 @@
     li.dataset.l = label || "";
     labelled += (label ? 1 : 0) - (had ? 1 : 0);
     Array.from(buttons(li).children).forEach((b) => {
-      b.setAttribute("aria-pressed", String(label !== null && b.value.endsWith(":" + label[0])));
+      b.setAttribute("aria-pressed", String(label !== null && b.name.endsWith(label[0])));
     });
   }
 
@@ -428,11 +429,11 @@
 
   form.addEventListener("submit", (event) => {
     const button = event.submitter;
-    if (button && button.name === "s") {
+    if (button && button.parentElement.matches(".ws-units > li > span:first-of-type")) {
       event.preventDefault();
       const li = button.closest("li");
       setCurrent(li, false);
-      const label = KEYS[button.value.split(":")[1]];  // the value holds the label's initial
+      const label = KEYS[button.name.slice(-1)];  // the name ends with the label's initial
       // A label button is a toggle: pressing the chosen one clears it (phones have no 0 key).
       choose(li, button.getAttribute("aria-pressed") === "true" ? null : label, false);
     } else if (button && button.classList.contains("src-rm")) {
@@ -522,14 +523,19 @@
     saves.forEach((s, li) => { if (s.pending !== NONE && s.inflight === NONE) { retry(li); } });
   });
 
-  // One pass over the sentences at load: their place, their focusability, the count.
+  // One light pass over the sentences at load (their place and the count): the page is ready
+  // for keys before anything else is touched.
   units.forEach((li, i) => {
     li.ix = i;
-    li.tabIndex = -1;
     if (li.dataset.l) { labelled += 1; }
   });
-  // Until a sentence is reached its buttons stay out of the Tab order (roving tabindex).
-  form.querySelectorAll(".ws-units > li > span > button").forEach((b) => { b.tabIndex = -1; });
+  // Then, once the page is up, take the buttons of the sentences not reached yet out of the
+  // Tab order (roving tabindex: Tab goes from the current sentence on to the next control).
+  setTimeout(() => {
+    form.querySelectorAll(".ws-units > li > span > button").forEach((b) => {
+      if (!b.closest("li").classList.contains("cur")) { b.tabIndex = -1; }
+    });
+  }, 0);
   const fromHash = /^#u\d+$/.test(location.hash) && document.getElementById(location.hash.slice(1));
   setCurrent(fromHash || units.find((li) => !li.dataset.l) || units[0]);
   progress();

@@ -156,8 +156,9 @@ def test_a_second_reviewer_sees_none_of_the_first_ones_work(page, new_page, live
 
 
 def _wait_for_labels(page, n: int) -> None:
-    page.wait_for_function(f"() => document.querySelectorAll('.ws-units > li[data-l]:not([data-l=\"\"])')"
-                           f".length >= {n} && !document.querySelector('.ws-st.saving')")
+    page.wait_for_function(f"() => document.querySelectorAll("
+                           f"'.ws-units > li[data-l]:not([data-l=\"\"])').length >= {n}"
+                           f" && !document.querySelector('.ws-st.saving')")
 
 
 def test_xss_in_a_note_and_a_javascript_url_are_neutralised(page, live_server, sample):
