@@ -83,6 +83,9 @@ def test_every_reviewer_page_fits_and_passes_axe(page, live_server, desk, size):
     page.keyboard.press("2")              # a change to a label the sentence had: marked
     _idle(page)
     page.locator("#ws-add-source").click()
+    page.wait_for_selector("#src-dialog[open]")
+    assert_fits(page)                     # the source dialog, open
+    assert_accessible(page)
     page.locator("#src-dialog input[name=url]").fill("https://example.org/report")
     page.locator("#src-dialog input[value=contradicts]").check()
     page.locator("#src-dialog button[type=submit]").click()
@@ -91,7 +94,8 @@ def test_every_reviewer_page_fits_and_passes_axe(page, live_server, desk, size):
     _check(page, "annotate", size)
     screenshot(page, f"annotate-{size}")
     page.keyboard.press("?")
-    assert_accessible(page)               # the shortcut dialog, open
+    assert_fits(page)                     # the shortcut dialog, open
+    assert_accessible(page)
     page.keyboard.press("Escape")
     source_id = db.session.scalar(select(SourceLink.id))
     for path in (f"/annotations/{assignment_id}/sources/new",
