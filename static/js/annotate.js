@@ -132,7 +132,7 @@
     prepare(li);
     const before = li.dataset.l || null;
     const known = state(li);  // before the label shows: it remembers the label the page had
-    if (known.was === null && before !== null) { known.was = before; }
+    if (known.was === null && before !== null && !isUndo) { known.was = before; }
     if (before === label && !isUndo) {
       if (advance) { advanceFrom(li); }
       return;
@@ -167,7 +167,7 @@
   // shows another is marked as changed, so a keypress on the wrong sentence does not go unnoticed.
   function markChange(li, s) {
     const label = li.dataset.l || null;
-    const changed = s.was !== null && label !== s.was;
+    const changed = s.was !== null && label !== null && label !== s.was;  // a clear shows itself
     li.classList.toggle("chg", changed);
     if (changed) {
       announce("Sentence " + number(li) + " changed from " + s.was + " to "
@@ -265,8 +265,7 @@
       el.textContent = "Saving…";
     } else if (kind === "saved") {
       const label = s.saved;
-      el.textContent = li.classList.contains("chg")
-        ? "Changed, was " + s.was + (label ? "" : "; now none")
+      el.textContent = li.classList.contains("chg") ? "Changed, was " + s.was
         : (label ? "Saved" : "Cleared");
     } else {
       el.textContent = "Not saved: " + s.error + "." + (extra || "");
@@ -537,6 +536,10 @@
     });
   }, 0);
   const fromHash = /^#u\d+$/.test(location.hash) && document.getElementById(location.hash.slice(1));
-  setCurrent(fromHash || units.find((li) => !li.dataset.l) || units[0]);
+  // Mark the first sentence to label at once, but focus and scroll to it only once the page
+  // has been laid out for its first paint: no forced layout of the whole article at load.
+  const first = fromHash || units.find((li) => !li.dataset.l) || units[0];
+  setCurrent(first, false);
+  requestAnimationFrame(() => { if (current === first) { setCurrent(first); } });
   progress();
 }());

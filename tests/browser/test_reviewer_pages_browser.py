@@ -224,6 +224,7 @@ def test_undo_and_clear_send_one_request_each_and_are_in_the_history(page, live_
     page.keyboard.press("Control+z")                         # undo again: opinion on 2 -> none
     _idle(page)
     assert len(posts) == 3 and second.get_attribute("data-l") == ""
+    assert "chg" not in (second.get_attribute("class") or "").split()  # simply unlabelled again
     assert page.evaluate("document.activeElement.id") == f"u{two}"
 
     page.keyboard.press("k")                                 # on 1 (claim)
