@@ -355,7 +355,15 @@ def browser_figures(port: int, articles: dict[int, tuple[int, str]]) -> list[str
                     nav = cold_page.evaluate("(() => { const n = performance.getEntriesByType("
                                              "'navigation')[0]; return [n.responseStart, "
                                              "n.responseEnd, n.domInteractive, "
-                                             "n.domContentLoadedEventEnd]; })()")
+                                             "n.domContentLoadedEventEnd, Math.max(...performance"
+                                             ".getEntriesByType('resource').map("
+                                             "r => r.responseEnd)), performance"
+                                             ".getEntriesByName('annotate-init')[0].duration, "
+                                             "performance.getEntriesByName('annotate-start')[0]"
+                                             ".startTime, performance.getEntriesByName("
+                                             "'localtime-start')[0].startTime, (performance"
+                                             ".getEntriesByName('first-contentful-paint')[0] "
+                                             "|| {startTime: 0}).startTime]; })()")
                     dcl.append(nav[3])
                     parts.append(nav)
                     cold.close()
@@ -367,8 +375,10 @@ def browser_figures(port: int, articles: dict[int, tuple[int, str]]) -> list[str
                 mid = sorted(parts, key=lambda n: n[3])[len(parts) // 2]
                 lines.append(
                     f"  of which (median run): first byte {mid[0]:.0f} ms, HTML received "
-                    f"{mid[1]:.0f} ms, parsed (domInteractive) {mid[2]:.0f} ms, scripts run and "
-                    f"DOMContentLoaded done {mid[3]:.0f} ms")
+                    f"{mid[1]:.0f} ms, parsed (domInteractive) {mid[2]:.0f} ms, CSS and JS "
+                    f"received {mid[4]:.0f} ms, annotate.js starts {mid[6]:.0f} ms and takes "
+                    f"{mid[5]:.1f} ms (localtime.js starts {mid[7]:.0f} ms), DOMContentLoaded "
+                    f"done {mid[3]:.0f} ms; first contentful paint {mid[8]:.0f} ms")
             context.close()
         browser.close()
     return lines

@@ -5,6 +5,7 @@
  * shows are kept as numbers, never recounted over the whole article. */
 (function () {
   "use strict";
+  performance.mark("annotate-start");  // the bench reads how long the script takes to start
 
   const RETRY_MS = [1000, 2000, 5000, 10000, 20000, 30000];
   const UNDO_DEPTH = 200;
@@ -542,4 +543,5 @@
   setCurrent(first, false);
   requestAnimationFrame(() => { if (current === first) { setCurrent(first); } });
   progress();
+  performance.measure("annotate-init", "annotate-start");
 }());

@@ -3,6 +3,7 @@
  * without script; this rewrites its text in local time and keeps the UTC time as a tooltip. */
 (function () {
   "use strict";
+  performance.mark("localtime-start");
   const FORMS = {
     datetime: { dateStyle: "medium", timeStyle: "short" },
     time: { timeStyle: "short" },
