@@ -364,3 +364,13 @@ def stats_are_stale() -> bool:
             select(Assignment.queue_id, Assignment.article_id)
             .where(Assignment.status == Status.SUBMITTED).distinct().subquery()))
     return bool(old) or stored != expected
+
+
+def figures_version() -> tuple:
+    """Return what the agreement figures depend on, cheaply: it changes whenever work is
+    submitted or reopened (the stored statistics) or a gold label is set (for ETags)."""
+    stats = db.session.execute(
+        select(func.count(ArticleStats.id), func.max(ArticleStats.updated_at))).one()
+    gold = db.session.execute(
+        select(func.count(Adjudication.id), func.max(Adjudication.updated_at))).one()
+    return (*stats, *gold)
