@@ -26,7 +26,7 @@ from annotator.api.schemas import ProblemSchema
 from annotator.auth.tokens import is_token_request
 from annotator.errors import PROBLEM_JSON
 from annotator.extensions import csrf
-from annotator.inputs import json_body
+from annotator.inputs import accepts_json, json_body
 
 API_PREFIX = "/api/v1"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -67,6 +67,12 @@ class Blueprint(flask_smorest.Blueprint):
         super().__init__(*args, **kwargs)
         csrf.exempt(self)  # cookie requests are checked below; token requests need none
         self.before_request(_check_csrf)
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, *args, **kwargs):
+        """Add a route that reads JSON (through json_body): inputs lets JSON reach it."""
+        if view_func is not None and not isinstance(view_func, type):
+            accepts_json(view_func)
+        return super().add_url_rule(rule, endpoint, view_func, *args, **kwargs)
 
 
 def _check_csrf() -> None:
