@@ -44,7 +44,7 @@ class UtcDateTime(fields.DateTime):
 
 
 def _id(**kwargs) -> fields.Integer:
-    return fields.Integer(validate=validate.Range(1, DB_INT_MAX), strict=True, **kwargs)
+    return fields.Integer(validate=validate.Range(1, DB_INT_MAX), **kwargs)
 
 
 def _day(**kwargs) -> fields.Date:
@@ -342,8 +342,9 @@ class QueueCreateSchema(Strict):
     ordering = fields.String(load_default="oldest", validate=validate.OneOf(QUEUE_ORDERS))
     lease_minutes = fields.Integer(load_default=120, validate=validate.Range(5, 7 * 24 * 60))
     due_date = _day(allow_none=True)
-    reviewers = fields.List(_id(), load_default=list, validate=validate.Length(max=1000),
-                            metadata={"description": "User ids of the reviewer pool."})
+    reviewers = fields.List(fields.String(validate=validate.Length(1, 64)), load_default=list,
+                            validate=validate.Length(max=1000),
+                            metadata={"description": "Usernames of the reviewer pool."})
 
 
 class AddArticlesSchema(Strict):
