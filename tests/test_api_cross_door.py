@@ -30,7 +30,7 @@ def test_three_reviewers_through_the_api_agree_with_the_web_and_the_cli(app, cli
                                                                           tmp_path, login_as):
     admin, lead = make_user("admin"), make_user("lead")
     reviewers = [make_user() for _ in range(3)]
-    article = make_article(["One.", "Two.", "Three.", "Four."])
+    make_article(["One.", "Two.", "Three.", "Four."])
     as_admin = bearer(admin)
     queue = client.post("/api/v1/queues", headers=as_admin, json={
         "name": "cross-door", "overlap": 3, "reviewers": [r.username for r in reviewers]})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from annotator.auth import tokens

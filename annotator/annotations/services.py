@@ -1,4 +1,4 @@
-"""The reviewer workspace's writes: labels (set, clear), sources, submit, reopen (reads: queries.py).
+"""The reviewer workspace's writes: labels (set, clear), sources, submit, reopen (reads: queries).
 
 Every write is one transaction, taken as a write transaction up front (BEGIN IMMEDIATE on
 SQLite, the assignment row locked FOR UPDATE on PostgreSQL), so two tabs saving at once
