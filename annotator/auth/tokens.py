@@ -84,7 +84,7 @@ def all_tokens(working_only: bool = True) -> list[tuple[ApiToken, User]]:
         query = query.where(ApiToken.revoked_at.is_(None),
                             ApiToken.expires_at.is_(None) | (ApiToken.expires_at > utcnow()))
     return list(db.session.execute(
-        query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).tuples())
+        query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all())
 
 
 def revoke_token(token_id: int, actor: User) -> ApiToken:
