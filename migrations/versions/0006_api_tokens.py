@@ -1,5 +1,8 @@
 """api tokens: personal tokens for the HTTP API, stored as their SHA-256 only
 
+Also indexes agreement_article_stats.updated_at and adjudications.updated_at: the API's ETag on the
+agreement figures reads their count and latest change on every conditional request.
+
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30 14:30:00
@@ -31,9 +34,19 @@ def upgrade():
     )
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('agreement_article_stats', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agreement_article_stats_updated_at'), ['updated_at'],
+                              unique=False)
+    with op.batch_alter_table('adjudications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_adjudications_updated_at'), ['updated_at'],
+                              unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('adjudications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_adjudications_updated_at'))
+    with op.batch_alter_table('agreement_article_stats', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agreement_article_stats_updated_at'))
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
     op.drop_table('api_tokens')
