@@ -100,10 +100,11 @@ def _register_cli(app: Flask) -> None:
     from annotator.agreement.cli import agreement_cli
     from annotator.articles.cli import COMMANDS as ARTICLE_COMMANDS
     from annotator.auth.cli import COMMANDS as AUTH_COMMANDS
+    from annotator.demo.cli import COMMANDS as DEMO_COMMANDS
     from annotator.exports.cli import export_cli
     from annotator.queues.cli import queue_cli
 
-    for command in AUTH_COMMANDS + ARTICLE_COMMANDS:
+    for command in AUTH_COMMANDS + ARTICLE_COMMANDS + DEMO_COMMANDS:
         app.cli.add_command(command)
     for group in (queue_cli, agreement_cli, export_cli):
         app.cli.add_command(group)
