@@ -1,4 +1,4 @@
-"""The reviewer workspace's writes: labels, sources, submit and reopen (reads: queries.py).
+"""The reviewer workspace's writes: labels (set, clear), sources, submit, reopen (reads: queries).
 
 Every write is one transaction, taken as a write transaction up front (BEGIN IMMEDIATE on
 SQLite, the assignment row locked FOR UPDATE on PostgreSQL), so two tabs saving at once
@@ -42,7 +42,7 @@ class SaveResult:
     """What a label save did: the unit's label now (None once cleared) and the one before."""
 
     unit_id: int
-    label: str | None
+    label: str | None  # None: the label was cleared
     changed: bool
     previous: str | None = None
 
@@ -131,6 +131,11 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str | None) 
                                            "new_label": label, "changed_at": now})
         _renew_lease(assignment_id, row.queue_id)
     return SaveResult(unit_id=unit_id, label=label, changed=changed, previous=current.label)
+
+
+def clear_label(assignment_id: int, user: User, unit_id: int) -> SaveResult:
+    """Remove one unit's label (it needs one again before submitting); the history keeps it."""
+    return save_label(assignment_id, user, unit_id, None)
 
 
 # submit_assignment and reopen_assignment are the only places these transitions happen:

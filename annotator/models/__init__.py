@@ -8,10 +8,11 @@ area may read any table, and no area imports another to reach a model.
 from annotator.models.agreement import ArticleStats
 from annotator.models.annotations import Adjudication, Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
-from annotator.models.auth import LoginThrottle, User
+from annotator.models.auth import ApiToken, LoginThrottle, User
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 
 __all__ = [
+    "ApiToken",
     "Adjudication", "Annotation", "AnnotationHistory", "Article", "ArticleStats", "Assignment",
     "ImportBatch", "LoginThrottle", "Outlet", "Queue", "QueueArticle", "QueueReviewer",
     "SourceLink", "Unit", "User",

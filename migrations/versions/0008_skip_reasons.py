@@ -1,7 +1,7 @@
 """skip reasons: outside my expertise, conflict of interest, paywalled or incomplete
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30 14:20:00
 
 Only the CHECK constraint on assignments.skip_reason changes: the new codes ('expertise',
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
@@ -41,6 +41,6 @@ def downgrade():
         sa.text("SELECT count(*) FROM assignments WHERE skip_reason IN :codes")
         .bindparams(sa.bindparam("codes", expanding=True)), {"codes": new_only}).scalar()
     if used:
-        raise RuntimeError(f"{used} skips give a reason that revision 0005 does not know "
+        raise RuntimeError(f"{used} skips give a reason that revision 0006 does not know "
                            f"({', '.join(new_only)}); change them first.")
     _replace(OLD)
