@@ -63,7 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     # annotator.models registers every table with db.metadata, which migrations compare with.
     from annotator import database, models  # noqa: F401
-    from annotator.auth.services import load_user
+    from annotator.auth.tokens import session_user, token_user
     from annotator.extensions import csrf, db, login_manager, migrate
 
     database.install_sqlite_hooks()
@@ -73,7 +73,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(session_user)
+    login_manager.request_loader(token_user)  # Authorization: Bearer, for /api/ only
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.admin.views import bp as admin
     from annotator.agreement.views import bp as agreement
     from annotator.annotations.views import bp as annotations
+    from annotator.api.views import init_api
     from annotator.articles.views import bp as articles
     from annotator.auth.views import bp as auth
     from annotator.exports.views import bp as exports
@@ -92,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main, auth, articles, annotations, queues, admin, agreement, adjudication,
                       verdicts, outlets, exports):
         app.register_blueprint(blueprint)
+    init_api(app)  # the /api blueprints, registered through flask-smorest for the spec
 
 
 def _register_cli(app: Flask) -> None:

@@ -10,6 +10,9 @@ from typing import Final
 
 # The four labels a reviewer gives a sentence, in the order of their keys 1-4 (and f c o p).
 LABELS: Final = ("fact", "claim", "opinion", "prediction")
+# Each label's initial: its second key in the workspace, and its short form in the page's
+# label buttons (value "<unit id>:<initial>"), which keeps a 300-sentence page small.
+LABEL_INITIALS: Final = {label[0]: label for label in LABELS}
 # Nominal codes for the reliability matrix (R's irr and Python's krippendorff want numbers).
 LABEL_CODES: Final = {label: code for code, label in enumerate(LABELS, start=1)}
 # What a linked source says about the sentence.
@@ -22,7 +25,9 @@ UNIT_KINDS: Final = ("headline", "body", "caption")
 
 QUEUE_STATUSES: Final = ("open", "paused", "closed")
 QUEUE_ORDERS: Final = ("oldest", "newest", "random", "fewest")
-SKIP_REASONS: Final = ("not_news", "duplicate", "not_english", "other")
+# Why a reviewer skipped an article (codes fit assignments.skip_reason, 16 characters).
+SKIP_REASONS: Final = ("not_news", "duplicate", "not_english", "expertise", "conflict",
+                       "paywalled", "other")
 
 # Claim memory (annotator.claims): what the matcher calls a pair of sentence units, what a
 # lead decided about it, and what differs between two related sentences.

@@ -4,19 +4,25 @@ Prints, and asserts nothing about time:
   * the server time to render the annotation page (in process, Flask test client), median
     and p95, and the SQL statements per render;
   * the page weight: HTML plus every CSS and JS file it links (raw and gzipped);
-  * the label save round trip on loopback against a real server (gunicorn with one sync
-    worker, and werkzeug with keep-alive) on 127.0.0.1: one client, requests in sequence,
-    timed with perf_counter; plus the SQL statements per save;
-  * requests per label and page loads while labelling, counted in Chromium (Playwright,
-    Debian's /usr/bin/chromium) when it is installed.
+  * the label save round trip on loopback against a real server on 127.0.0.1 (gunicorn as
+    `make serve` runs it, gunicorn with one sync worker, werkzeug with keep-alive): one
+    client, requests in sequence, timed with perf_counter; plus the SQL statements per save;
+  * in Chromium (Playwright, Debian's /usr/bin/chromium) when it is installed, for a short
+    and a long article: requests per label and page loads while labelling, and the page's
+    own cost of one keypress (it should not grow with the article); the long page's cold
+    DOMContentLoaded.
 
-    .venv/bin/python bench/bench_workspace.py [--units 300] [--renders 60] [--saves 500]
+The article is made of the sample article's real sentences (see build).
+
+    .venv/bin/python bench/bench_workspace.py [--units 300] [--short 20] [--renders 60]
+        [--saves 500]
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import http.client
 import json
 import os
@@ -33,7 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import corpus  # noqa: E402
 from markupsafe import escape  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
@@ -61,26 +66,32 @@ make_server("127.0.0.1", int(sys.argv[1]), wsgi.app, request_handler=Quiet).serv
 """
 
 
-def build(n_units: int) -> int:
-    """Store one synthetic article of n_units units, a reviewer and an active assignment."""
-    size = n_units * 150
-    while True:
-        record = next(corpus.articles(1, seed=11, size=size))
-        parsed = parse_file("bench.txt", record["text"].encode(), "text",
-                            outlet=record["outlet"], url=record["url"])[0]
-        if len(parsed.units) >= n_units:
-            break
-        size = int(size * 1.3)
-    units = parsed.units[:n_units]
-    outlet = Outlet(name=record["outlet"], domain=record["domain"])
-    article = Article(outlet=outlet, title=parsed.title, url=parsed.url,
+SAMPLE = ROOT / "annotator" / "samples" / "azerbaijan-offensive-2023-09-19.txt"
+
+
+def build(n_units: int, username: str = "bench") -> int:
+    """Store one article of n_units real sentences, a reviewer and an active assignment.
+
+    The sentences are the sample article's (its own, about 160 bytes each on average, where
+    the synthetic corpus makes 62-byte ones), repeated in order until there are n_units: the
+    page weight and the per-unit markup are those of a real article of that length. The unit
+    ids are seven digits, as in a database that has taken a few thousand articles.
+    """
+    first_id = 1_000_000 * (2 if username != "bench" else 1) + 1
+    parsed = parse_file(SAMPLE.name, SAMPLE.read_bytes(), "text", outlet="Sample outlet")[0]
+    body = [u for u in parsed.units if u.kind != "headline"]
+    units = parsed.units[:1] + [body[i % len(body)] for i in range(n_units - 1)]
+    outlet = db.session.scalar(db.select(Outlet).where(Outlet.name == "Sample outlet")) \
+        or Outlet(name="Sample outlet", domain="sample-outlet.example")
+    article = Article(outlet=outlet, title=parsed.title,
+                      url=f"https://sample-outlet.example/a{n_units}",
                       published_at=parsed.published_at, text=parsed.text,
-                      text_hash=parsed.text_hash,
-                      units=[Unit(position=i, kind=u.kind, start=u.start, end=u.end, text=u.text)
-                             for i, u in enumerate(units)])
-    reviewer = User(username="bench", role="reviewer",
+                      text_hash=hashlib.sha256(f"{n_units}:{parsed.text_hash}".encode()).hexdigest(),
+                      units=[Unit(id=first_id + i, position=i, kind=u.kind, start=u.start,
+                                  end=u.end, text=u.text) for i, u in enumerate(units)])
+    reviewer = User(username=username, role="reviewer",
                     password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
-    queue = Queue(name="Bench queue", overlap=2)
+    queue = Queue(name=f"Bench queue {n_units}", overlap=2)
     db.session.add_all([article, reviewer, queue])
     db.session.flush()
     db.session.add(QueueArticle(queue_id=queue.id, article_id=article.id, taken=1))
@@ -124,7 +135,9 @@ def in_process(app, assignment_id: int, renders: int) -> tuple[str, list[str]]:
         db.session.add(login)
         db.session.commit()
         user.login_session_id = login.id
-        unit_ids = db.session.scalars(db.select(Unit.id).order_by(Unit.position)).all()
+        article_id = db.session.get(Assignment, assignment_id).article_id
+        unit_ids = db.session.scalars(db.select(Unit.id).where(Unit.article_id == article_id)
+                                      .order_by(Unit.position)).all()
         user_id = user.get_id()
     with client.session_transaction() as session:
         session["_user_id"] = user_id
@@ -154,10 +167,11 @@ def in_process(app, assignment_id: int, renders: int) -> tuple[str, list[str]]:
     return html, [str(u) for u in unit_ids]
 
 
-def page_weight(app, html: str) -> None:
+def page_weight(app, html: str, assignment_id: int) -> None:
     """Print the size of the HTML and of every stylesheet and script it links."""
     with app.app_context():
-        texts = db.session.scalars(db.select(Unit.text)).all()
+        article_id = db.session.get(Assignment, assignment_id).article_id
+        texts = db.session.scalars(db.select(Unit.text).where(Unit.article_id == article_id)).all()
     text_bytes = sum(len(escape(t).encode()) for t in texts)
     overhead = (len(html.encode()) - text_bytes) / len(texts)
     assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
@@ -181,18 +195,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# How each server is started: gunicorn exactly as `make serve` runs it (4 threaded workers,
+# access log to stdout), gunicorn with one sync worker, and werkzeug with keep-alive.
+SERVE_ARGS = ["--workers", "4", "--worker-class", "gthread", "--threads", "4", "--timeout", "600",
+              "--access-logfile", "-"]
+SERVERS = {
+    "gunicorn-serve": "gunicorn as `make serve` runs it (4 gthread workers x 4 threads, access "
+                      "log), new connection per request",
+    "gunicorn": "gunicorn, one sync worker, new connection per request",
+    "werkzeug": "werkzeug, keep-alive",
+}
+
+
 def start_server(kind: str, env: dict) -> tuple[subprocess.Popen, int]:
-    """Start gunicorn (one sync worker) or werkzeug on a free loopback port."""
+    """Start one of SERVERS on a free loopback port."""
     port = free_port()
-    if kind == "gunicorn":
-        cmd = [str(Path(sys.executable).with_name("gunicorn")), "--workers", "1",
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
+    gunicorn = [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"127.0.0.1:{port}",
+                "--log-level", "warning"]
+    if kind == "gunicorn-serve":
+        cmd = gunicorn + SERVE_ARGS + ["wsgi:app"]
+    elif kind == "gunicorn":
+        cmd = gunicorn + ["--workers", "1", "wsgi:app"]
     else:
         cmd = [sys.executable, "-c", WERKZEUG_SERVER, str(port)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     for _ in range(200):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            time.sleep(0.5 if kind == "gunicorn-serve" else 0)  # let every worker boot
             return proc, port
         except OSError:
             time.sleep(0.05)
@@ -200,7 +230,7 @@ def start_server(kind: str, env: dict) -> tuple[subprocess.Popen, int]:
     raise RuntimeError(f"{kind} did not start")
 
 
-def log_in(port: int) -> tuple[http.client.HTTPConnection, str]:
+def log_in(port: int, username: str = "bench") -> tuple[http.client.HTTPConnection, str]:
     """Log in through the real form; return a connection and the session cookie."""
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", "/auth/login")
@@ -208,7 +238,7 @@ def log_in(port: int) -> tuple[http.client.HTTPConnection, str]:
     page = response.read().decode()
     cookie = response.getheader("Set-Cookie").split(";", 1)[0]
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = f"username=bench&password={PASSWORD.replace(' ', '+')}&csrf_token={token}"
+    body = f"username={username}&password={PASSWORD.replace(' ', '+')}&csrf_token={token}"
     conn.request("POST", "/auth/login", body, {
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     response = conn.getresponse()
@@ -243,44 +273,122 @@ def time_saves(port: int, assignment_id: int, unit_ids: list[str], saves: int) -
     return times
 
 
-def browser_requests(port: int, assignment_id: int, n_labels: int) -> str:
-    """Label n units with the keyboard in Chromium; count POSTs and page loads."""
+# One keypress, timed inside the page: the keydown handler and the style and layout it causes
+# (offsetHeight forces them), not the save's round trip, which runs after.
+KEYPRESS_JS = """async (n) => {
+  const times = [];
+  for (let i = 0; i < n; i += 1) {
+    const target = document.activeElement || document.body;
+    const t0 = performance.now();
+    target.dispatchEvent(new KeyboardEvent("keydown", {key: "1234"[i % 4], bubbles: true}));
+    void document.body.offsetHeight;
+    times.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  times.sort((a, b) => a - b);
+  return {median: times[Math.floor(n / 2)], p95: times[Math.floor(n * 0.95) - 1]};
+}"""
+
+
+def _chromium(p):
+    return p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                             args=["--no-sandbox", "--disable-gpu"])
+
+
+def _logged_in_context(browser, base: str, username: str):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(f"{base}/auth/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    return context, page
+
+
+def browser_figures(port: int, articles: dict[int, tuple[int, str]]) -> list[str]:
+    """In Chromium: requests and page loads while labelling, the page's own cost of one
+    keypress for each article length, and the 300-sentence page's cold DOMContentLoaded."""
     if not os.path.exists(CHROMIUM):
-        return f"skipped (no Chromium at {CHROMIUM})"
+        return [f"browser: skipped (no Chromium at {CHROMIUM})"]
     from playwright.sync_api import sync_playwright
 
     base = f"http://127.0.0.1:{port}"
+    lines = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.goto(f"{base}/auth/login")
-        page.get_by_label("Username").fill("bench")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.goto(f"{base}/annotations/{assignment_id}")
-        page.evaluate("""() => { for (const li of document.querySelectorAll('.ws-units > li'))
-            { li.dataset.l = ''; } }""")  # make every unit "unlabelled" so keys walk them all
-        page.locator(".ws-units > li").first.focus()
-        page.keyboard.press("Home")
-        posts, loads = [], []
-        page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
-        page.on("framenavigated", lambda f: loads.append(f.url))
-        started = time.perf_counter()
-        for i in range(n_labels):
-            page.keyboard.press("1234"[i % 4])
-        page.wait_for_function("() => !document.querySelector('.ws-st.saving, .ws-st.failed')")
-        elapsed = time.perf_counter() - started
+        browser = _chromium(p)
+        for n_units, (assignment_id, username) in sorted(articles.items()):
+            context, page = _logged_in_context(browser, base, username)
+            url = f"{base}/annotations/{assignment_id}"
+            page.goto(url)                      # unlabelled: each keypress labels and moves on
+            page.wait_for_selector(".ws-units > li.cur")
+            inside = page.evaluate(KEYPRESS_JS, n_units)
+            lines.append(f"browser, {n_units} sentences: one keypress inside the page (handler "
+                         f"+ style + layout): median {inside['median']:.2f} ms, p95 "
+                         f"{inside['p95']:.2f} ms")
+            page.wait_for_function(
+                "() => !document.querySelector('.ws-st.saving, .ws-st.failed')")
+            page.goto(url)                      # all labelled now: each keypress is a change
+            page.wait_for_selector(".ws-units > li.cur")
+            posts, loads = [], []
+            page.on("request", lambda r, posts=posts: posts.append(r.url)
+                    if r.method == "POST" else None)
+            page.on("framenavigated", lambda f, loads=loads: loads.append(f.url))
+            started = time.perf_counter()
+            for i in range(n_units):
+                page.keyboard.press("2341"[i % 4])
+            page.wait_for_function(
+                "() => !document.querySelector('.ws-st.saving, .ws-st.failed')")
+            elapsed = time.perf_counter() - started
+            lines.append(
+                f"  {len(posts) / n_units:.2f} requests per label ({len(posts)} POSTs), "
+                f"{len(loads)} page loads while relabelling; {elapsed / n_units * 1000:.1f} ms "
+                f"per keypress end to end (Playwright's own overhead included)")
+            if n_units == max(articles):
+                state = context.storage_state()
+                dcl, parts = [], []
+                for _ in range(15):             # a fresh context each time: a cold cache
+                    cold = browser.new_context(storage_state=state,
+                                               viewport={"width": 1366, "height": 768})
+                    cold_page = cold.new_page()
+                    cold_page.goto(url, wait_until="domcontentloaded")
+                    nav = cold_page.evaluate("(() => { const n = performance.getEntriesByType("
+                                             "'navigation')[0]; return [n.responseStart, "
+                                             "n.responseEnd, n.domInteractive, "
+                                             "n.domContentLoadedEventEnd, Math.max(...performance"
+                                             ".getEntriesByType('resource').map("
+                                             "r => r.responseEnd)), performance"
+                                             ".getEntriesByName('annotate-init')[0].duration, "
+                                             "performance.getEntriesByName('annotate-start')[0]"
+                                             ".startTime, performance.getEntriesByName("
+                                             "'localtime-start')[0].startTime, (performance"
+                                             ".getEntriesByName('first-contentful-paint')[0] "
+                                             "|| {startTime: 0}).startTime]; })()")
+                    dcl.append(nav[3])
+                    parts.append(nav)
+                    cold.close()
+                lines.append(
+                    f"cold load of the {n_units}-sentence page in Chromium (new context, empty "
+                    f"cache, {len(dcl)} runs): DOMContentLoaded median {statistics.median(dcl):.0f}"
+                    f" ms, best {min(dcl):.0f} ms  [Potato's one-sentence page: 282 ms, measured "
+                    f"in an earlier session, not in this run]")
+                mid = sorted(parts, key=lambda n: n[3])[len(parts) // 2]
+                lines.append(
+                    f"  of which (median run): first byte {mid[0]:.0f} ms, HTML received "
+                    f"{mid[1]:.0f} ms, parsed (domInteractive) {mid[2]:.0f} ms, CSS and JS "
+                    f"received {mid[4]:.0f} ms, annotate.js starts {mid[6]:.0f} ms and takes "
+                    f"{mid[5]:.1f} ms (localtime.js starts {mid[7]:.0f} ms), DOMContentLoaded "
+                    f"done {mid[3]:.0f} ms; first contentful paint {mid[8]:.0f} ms")
+            context.close()
         browser.close()
-    return (f"{len(posts) / n_labels:.2f} requests per label ({len(posts)} POSTs for "
-            f"{n_labels} labels), {len(loads)} page loads while labelling; "
-            f"{elapsed / n_labels * 1000:.1f} ms per keypress end to end")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Build the article, then print render time, page weight, save latency and requests."""
+    """Build the articles, then print render time, page weight, save latency and browser figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=300)
+    parser.add_argument("--short", type=int, default=20, help="the short article's sentences")
     parser.add_argument("--renders", type=int, default=60)
     parser.add_argument("--saves", type=int, default=500)
     args = parser.parse_args(argv if argv is not None else [])
@@ -297,18 +405,19 @@ def main(argv: list[str] | None = None) -> None:
 
             upgrade()
             assignment_id = build(args.units)
+            short_id = build(args.short, "bench-short")
         html, unit_ids = in_process(app, assignment_id, args.renders)
-        page_weight(app, html)
-        for kind in ("gunicorn", "werkzeug"):
+        page_weight(app, html, assignment_id)
+        for kind, note in SERVERS.items():
             proc, port = start_server(kind, env)
             try:
                 times = time_saves(port, assignment_id, unit_ids, args.saves)
-                note = "one sync worker, new connection per request" if kind == "gunicorn" \
-                    else "keep-alive"
-                print(f"label save round trip, {kind} on 127.0.0.1 ({note}), {len(times)} "
-                      f"saves in sequence: {ms(times)}  [target <= 3 ms]")
-                if kind == "gunicorn":
-                    print("browser: " + browser_requests(port, assignment_id, args.units))
+                print(f"label save round trip, {note}, on 127.0.0.1, {len(times)} saves in "
+                      f"sequence: {ms(times)}  [target <= 3 ms]")
+                if kind == "gunicorn-serve":
+                    for line in browser_figures(port, {args.units: (assignment_id, "bench"),
+                                                       args.short: (short_id, "bench-short")}):
+                        print(line)
             finally:
                 proc.terminate()
                 proc.wait(timeout=10)

@@ -21,6 +21,7 @@ BENCHES = [
     "bench_exports",
     "bench_verdicts",
     "bench_load",
+    "bench_api",
 ]
 
 

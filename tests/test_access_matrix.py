@@ -35,6 +35,9 @@ LEADS = (302, 403, 403, 200, 200)
 ADMINS = (302, 403, 403, 403, 200)
 POST_LEADS = (401, 403, 403)  # + lead, admin
 POST_ADMINS = (401, 403, 403, 403)  # + admin
+API_ANYONE = (401, 200, 200, 200, 200)
+API_LEADS = (401, 403, 403, 200, 200)
+API_ADMINS = (401, 403, 403, 403, 200)
 
 EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "static": {"GET": ANYONE},
@@ -62,6 +65,11 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "annotations.edit_source": {"GET": (302, 200, 403, 409, 409),
                                 "POST": (401, 400, 403, 409, 409)},
     "annotations.remove_source": {"POST": (401, 302, 403, 403, 403)},
+    # The page's script changes sources in place through JSON: only the owner, who gets 415
+    # for the bare form post (these read JSON), and 200 for a removal, which reads no body.
+    "annotations.add_source_json": {"POST": (401, 415, 403, 403, 403)},
+    "annotations.edit_source_json": {"POST": (401, 415, 403, 403, 403)},
+    "annotations.remove_source_json": {"POST": (401, 200, 403, 403, 403)},
     # queues: leads read, admins manage, reviewers skip their own and see their own work
     "queues.index": {"GET": LEADS},
     "queues.detail": {"GET": LEADS},
@@ -133,6 +141,48 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
                             "POST": POST_LEADS + (404, 404)},
     "verdicts.scale": {"GET": ADMINS, "POST": POST_ADMINS + (400,)},
     "exports.outlet_comparison_metadata": {"GET": LEADS},
+    # account page: API tokens
+    "auth.api_tokens": {"GET": LOGGED_IN, "POST": (401, 400, 400, 400, 400)},
+    "auth.revoke_token": {"POST": (401, 302, 302, 302, 302)},
+    # the HTTP API (here with the session cookie; tests/test_api_*.py use tokens). Anonymous
+    # is 401; a form body where JSON is read is 415 "Send JSON" (after a route's role check;
+    # before the reviewer routes' services decide whose the assignment is).
+    "api_docs.openapi": {"GET": ANYONE},
+    "api_docs.docs_page": {"GET": ANYONE},
+    "api.me": {"GET": API_ANYONE},
+    "api.list_tokens": {"GET": API_ANYONE},
+    "api.create_token": {"POST": (401, 415, 415, 415, 415)},
+    "api.revoke_token": {"DELETE": (401, 404, 404, 404, 404)},
+    "api.list_users": {"GET": API_ADMINS},
+    "api.create_user": {"POST": (401, 403, 403, 403, 415)},
+    "api.change_user": {"PATCH": (401, 403, 403, 403, 415)},
+    "api_articles.list_articles": {"GET": API_LEADS},
+    "api_articles.get_article": {"GET": API_LEADS},
+    "api_articles.import_record": {"POST": (401, 403, 403, 403, 415)},
+    "api_articles.upload": {"POST": (401, 403, 403, 403, 400)},
+    "api_articles.list_outlets": {"GET": API_LEADS},
+    "api_articles.get_outlet": {"GET": API_LEADS},
+    "api_work.list_queues": {"GET": API_ANYONE},
+    "api_work.create_queue": {"POST": (401, 403, 403, 403, 415)},
+    "api_work.add_articles": {"POST": (401, 403, 403, 403, 415)},
+    "api_work.progress": {"GET": API_LEADS},
+    "api_work.take_next": {"POST": (401, 200, 200, 403, 403)},
+    "api_work.get_assignment": {"GET": (401, 200, 403, 200, 200)},
+    "api_work.set_label": {"PUT": (401, 415, 415, 415, 415)},
+    "api_work.clear_label": {"DELETE": (401, 200, 403, 403, 403)},
+    "api_work.add_source": {"POST": (401, 415, 415, 415, 415)},
+    "api_work.edit_source": {"PUT": (401, 415, 415, 415, 415)},
+    "api_work.remove_source": {"DELETE": (401, 204, 403, 403, 403)},
+    "api_work.skip": {"POST": (401, 415, 415, 415, 415)},
+    "api_work.submit": {"POST": (401, 409, 403, 403, 403)},
+    "api_work.reopen": {"POST": (401, 403, 403, 409, 409)},
+    "api_work.open_sentences": {"GET": API_LEADS},
+    "api_work.set_gold": {"PUT": (401, 403, 403, 415, 415)},
+    "api_reports.overview": {"GET": API_LEADS},
+    "api_reports.article": {"GET": (401, 403, 403, 404, 404)},
+    "api_reports.reviewer": {"GET": API_LEADS},
+    "api_reports.score": {"POST": (401, 403, 403, 415, 415)},
+    "api_reports.export": {"GET": API_LEADS},
 }
 
 
@@ -188,7 +238,8 @@ class World:
             "assignment_id": self.assignment.id, "user_id": self.target.id,
             "outlet_id": self.article.outlet_id, "position": 0,
             "source_id": self.source.id, "unit_id": self.article.units[0].id,
-            "filename": "css/app.css", "verdict_id": 1, "prediction_id": 1,
+            "filename": "css/app.css", "name": "annotations.csv", "token_id": 999,
+            "verdict_id": 1, "prediction_id": 1,
         }
 
 
@@ -209,7 +260,8 @@ def _request(app, world: World, role: str, method: str, url: str) -> int:
         with client.session_transaction() as session:
             session["_user_id"] = world.users[role].get_id()
             session["_fresh"] = True
-    response = client.open(url, method=method, data={} if method == "POST" else None)
+    form = method in ("POST", "PUT", "PATCH")
+    response = client.open(url, method=method, data={} if form else None)
     return response.status_code
 
 

@@ -44,7 +44,8 @@ def test_save_sets_the_label_and_writes_history_per_change(app, login_as):
     unit = article.units[1]
     response = _save(client, assignment.id, unit.id, "claim")
     assert response.status_code == 200
-    assert response.get_json() == {"unit_id": unit.id, "label": "claim", "changed": True}
+    assert response.get_json() == {"unit_id": unit.id, "label": "claim", "changed": True,
+                                   "previous": None}
     assert _save(client, assignment.id, unit.id, "claim").get_json()["changed"] is False
     assert _save(client, assignment.id, unit.id, "opinion").status_code == 200
     rows = _history(assignment.id)

@@ -390,3 +390,19 @@ def stats_are_stale() -> bool:
             select(Assignment.queue_id, Assignment.article_id)
             .where(Assignment.status == Status.SUBMITTED).distinct().subquery()))
     return bool(old) or stored != expected
+
+
+# Built once: an ETag check runs it on every conditional request.
+_S, _G = ArticleStats.__table__, Adjudication.__table__
+_VERSION = select(
+    select(func.count()).select_from(_S).scalar_subquery(),
+    select(func.max(_S.c.updated_at)).scalar_subquery(),
+    select(func.count()).select_from(_G).scalar_subquery(),
+    select(func.max(_G.c.updated_at)).scalar_subquery(),
+)
+
+
+def figures_version() -> tuple:
+    """Return what the agreement figures depend on, cheaply: it changes whenever work is
+    submitted or reopened (the stored statistics) or a gold label is set (for ETags)."""
+    return tuple(db.session.connection().execute(_VERSION).one())

@@ -80,6 +80,21 @@ def load_workspace(assignment_id: int, user: User) -> Workspace:
     )
 
 
+def load_unit_sources(assignment_id: int, user: User, unit_ids: set[int]) -> Workspace:
+    """Read the sources of a few units, for the page's script to redraw them in place."""
+    assignment = get_assignment(assignment_id, user)
+    article = db.session.get(Article, assignment.article_id)
+    sources: dict[int, list[SourceLink]] = {unit_id: [] for unit_id in unit_ids}
+    for link in db.session.scalars(
+        select(SourceLink).where(SourceLink.assignment_id == assignment.id,
+                                 SourceLink.unit_id.in_(unit_ids)).order_by(SourceLink.id)
+    ):
+        sources[link.unit_id].append(link)
+    return Workspace(assignment=assignment, article=article, units=[], labels={},
+                     sources=sources, outlet_domain=outlet_domain(article),
+                     editable=assignment.can_edit(user))
+
+
 def outlet_domain(article: Article) -> str | None:
     """Return the registered domain of the article's outlet, falling back to its URL's."""
     if article.outlet is not None and article.outlet.domain:
@@ -95,6 +110,13 @@ def check_owner(assignment_id: int, user: User) -> None:
         raise WorkspaceError(404, "There is no such assignment.")
     if reviewer_id != user.id:
         raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
+
+
+def unit_at(assignment_id: int, position: int) -> int | None:
+    """Return the id of the unit at a position of the assignment's article, if there is one."""
+    return db.session.scalar(
+        select(Unit.id).join(Assignment, Assignment.article_id == Unit.article_id)
+        .where(Assignment.id == assignment_id, Unit.position == position))
 
 
 def next_unlabelled(assignment_id: int, after_unit_id: int) -> int | None:

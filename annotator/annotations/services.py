@@ -1,4 +1,4 @@
-"""The reviewer workspace's writes: labels, sources, submit and reopen (reads: queries.py).
+"""The reviewer workspace's writes: labels (set, clear), sources, submit, reopen (reads: queries).
 
 Every write is one transaction, taken as a write transaction up front (BEGIN IMMEDIATE on
 SQLite, the assignment row locked FOR UPDATE on PostgreSQL), so two tabs saving at once
@@ -39,9 +39,12 @@ NOT_ACTIVE_REASONS = {
 
 @dataclass
 class SaveResult:
+    """What a label save did: the unit's label now (None once cleared) and the one before."""
+
     unit_id: int
-    label: str
+    label: str | None  # None: the label was cleared
     changed: bool
+    previous: str | None = None
 
 
 def _lock_editable(assignment_id: int, user_id: int) -> Assignment:
@@ -83,11 +86,16 @@ _CURRENT = (
 _INSERT_LABEL = insert(_N)
 _UPDATE_LABEL = (update(_N).where(_N.c.id == bindparam("annotation_id"))
                  .values(label=bindparam("new_label"), updated_at=bindparam("now")))
+_DELETE_LABEL = delete(_N).where(_N.c.id == bindparam("annotation_id"))
 _INSERT_HISTORY = insert(_H)
 
 
-def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> SaveResult:
-    """Set one unit's label, record the change in the history and renew the lease."""
+def save_label(assignment_id: int, user: User, unit_id: int, label: str | None) -> SaveResult:
+    """Set one unit's label (None clears it), record the change in the history, renew the lease.
+
+    Undo is a save too: the page sends the label a unit had before its last change, so an
+    undo is one request and one history row like any other change.
+    """
     # Refusals in a fixed order: whose it is (404, 403), what was sent (400), whether it can
     # still change (409). Whoever may not change it is told so, whatever they sent.
     user_id = user.id
@@ -98,7 +106,7 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
             raise WorkspaceError(404, "There is no such assignment.")
         if row.reviewer_id != user_id:
             raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
-        if label not in LABELS:
+        if label is not None and label not in LABELS:
             raise WorkspaceError(400, f"Unknown label {label!r}; use one of: "
                                       f"{', '.join(LABELS)}.")
         current = conn.execute(_CURRENT, {"assignment_id": assignment_id, "unit_id": unit_id,
@@ -110,7 +118,9 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
         now = utcnow()
         changed = current.label != label
         if changed:
-            if current.annotation_id is None:
+            if label is None:
+                conn.execute(_DELETE_LABEL, {"annotation_id": current.annotation_id})
+            elif current.annotation_id is None:
                 conn.execute(_INSERT_LABEL, {"assignment_id": assignment_id, "unit_id": unit_id,
                                              "label": label, "created_at": now, "updated_at": now})
             else:
@@ -120,7 +130,12 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
                                            "user_id": user_id, "old_label": current.label,
                                            "new_label": label, "changed_at": now})
         _renew_lease(assignment_id, row.queue_id)
-    return SaveResult(unit_id=unit_id, label=label, changed=changed)
+    return SaveResult(unit_id=unit_id, label=label, changed=changed, previous=current.label)
+
+
+def clear_label(assignment_id: int, user: User, unit_id: int) -> SaveResult:
+    """Remove one unit's label (it needs one again before submitting); the history keeps it."""
+    return save_label(assignment_id, user, unit_id, None)
 
 
 # submit_assignment and reopen_assignment are the only places these transitions happen:

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from annotator.annotations import queries, services
-from annotator.annotations.forms import SourceForm, parse_label_button, parse_label_payload
+from annotator.annotations.forms import (
+    SourceForm,
+    parse_label_button,
+    parse_label_payload,
+    parse_position_button,
+    parse_source_payload,
+)
 from annotator.annotations.services import NOT_ACTIVE_REASONS
-from annotator.errors import WorkspaceError
+from annotator.errors import NotInPool, WorkspaceError
 from annotator.inputs import accepts_json, db_int, json_body
 from annotator.queues import services as queue_services
 from annotator.vocabulary import LABELS
@@ -45,23 +60,40 @@ def save_label(assignment_id: int):
     try:
         if request.is_json:
             unit_id, label = parse_label_payload(json_body())
-        else:
+        elif "set" in request.form:  # the older buttons: set=<unit id>:<label>
             unit_id, label = parse_label_button(request.form.get("set"))
+        else:  # the page's buttons: a name "<position><initial>", no value
+            position, label = parse_position_button(request.form)
+            unit_id = queries.unit_at(assignment_id, position)
+            if unit_id is None:
+                raise WorkspaceError(400, "That sentence is not part of this article.")
     except (WorkspaceError, HTTPException):
         queries.check_owner(assignment_id, current_user)  # 404/403 before what was sent (400)
         raise
     result = services.save_label(assignment_id, current_user, unit_id, label)
     if request.is_json:
-        return jsonify(unit_id=result.unit_id, label=result.label, changed=result.changed)
+        return jsonify(unit_id=result.unit_id, label=result.label, changed=result.changed,
+                       previous=result.previous)
     target = queries.next_unlabelled(assignment_id, unit_id)
     return redirect(_unit_url(assignment_id, target or unit_id))
 
 
 @bp.route("/<int:assignment_id>/submit", methods=["POST"])
 def submit(assignment_id: int):
-    """Submit the article: every unit must have a label; it is read-only afterwards."""
-    services.submit_assignment(assignment_id, current_user)
+    """Submit the article: every unit must have a label; it is read-only afterwards.
+
+    "Submit and next article" (next=1) then hands the reviewer the queue's next article.
+    """
+    assignment = services.submit_assignment(assignment_id, current_user)
     flash("Submitted. Thank you: this article is now read-only.", "success")
+    if request.form.get("next") == "1":
+        try:
+            following = queue_services.take_next(current_user, assignment.queue_id)
+        except NotInPool:
+            following = None
+        if following is not None:
+            return redirect(url_for("annotations.annotate", assignment_id=following.id))
+        flash("Nothing left for you in this queue right now.", "info")
     return redirect(url_for("main.home"))
 
 
@@ -115,6 +147,45 @@ def remove_source(assignment_id: int, source_id: int):
     unit_id = services.remove_source(assignment_id, source_id, current_user)
     flash("Source removed.", "success")
     return redirect(_unit_url(assignment_id, unit_id))
+
+
+def _sources_json(assignment_id: int, unit_ids: set[int], status: int = 200, **extra):
+    """Answer the page's script with the redrawn source list of each unit a change touched."""
+    workspace = queries.load_unit_sources(assignment_id, current_user, unit_ids)
+    source_list = get_template_attribute("annotations/_sources.html", "source_list")
+    html = {str(unit_id): str(source_list(workspace, links)) if links else ""
+            for unit_id, links in workspace.sources.items()}
+    return jsonify(sources=html, **extra), status
+
+
+@bp.route("/<int:assignment_id>/sources.json", methods=["POST"])
+@accepts_json
+def add_source_json(assignment_id: int):
+    """Link a new source to a sentence, for the page's script: no reload."""
+    queries.check_owner(assignment_id, current_user)
+    link = services.add_source(assignment_id, current_user, parse_source_payload(json_body()))
+    return _sources_json(assignment_id, {link.unit_id}, 201, source_id=link.id,
+                         unit_id=link.unit_id, domain=link.domain)
+
+
+@bp.route("/<int:assignment_id>/sources/<int:source_id>.json", methods=["POST"])
+@accepts_json
+def edit_source_json(assignment_id: int, source_id: int):
+    """Change a source, for the page's script: no reload."""
+    queries.check_owner(assignment_id, current_user)
+    before = queries.get_source(assignment_id, source_id, current_user).unit_id
+    link = services.update_source(assignment_id, source_id, current_user,
+                                  parse_source_payload(json_body()))
+    return _sources_json(assignment_id, {before, link.unit_id}, source_id=link.id,
+                         unit_id=link.unit_id, domain=link.domain)
+
+
+@bp.route("/<int:assignment_id>/sources/<int:source_id>/remove.json", methods=["POST"])
+@accepts_json  # the page's script posts every change as JSON; this one reads no body
+def remove_source_json(assignment_id: int, source_id: int):
+    """Remove a source, for the page's script: no reload."""
+    unit_id = services.remove_source(assignment_id, source_id, current_user)
+    return _sources_json(assignment_id, {unit_id}, unit_id=unit_id)
 
 
 @bp.route("/queues/<int:queue_id>/next", methods=["POST"])

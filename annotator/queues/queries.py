@@ -421,3 +421,20 @@ def users_by_name(usernames: list[str]) -> list[User]:
     if missing:
         raise QueueError("No user named " + ", ".join(missing) + ".")
     return list(users)
+
+
+def others_who_could_take(queue_id: int, article_id: int, user_id: int) -> int:
+    """Count the pool's active reviewers, besides this user, who never had this article here.
+
+    The skip page promises "back to the pool for other reviewers" only when this is above 0.
+    """
+    had = exists().where(
+        Assignment.queue_id == queue_id,
+        Assignment.article_id == article_id,
+        Assignment.reviewer_id == QueueReviewer.user_id,
+    )
+    return db.session.scalar(
+        select(func.count()).select_from(QueueReviewer)
+        .join(User, User.id == QueueReviewer.user_id)
+        .where(QueueReviewer.queue_id == queue_id, QueueReviewer.user_id != user_id,
+               User.active.is_(True), ~had))

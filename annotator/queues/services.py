@@ -46,6 +46,9 @@ SKIP_REASON_LABELS = {
     "not_news": "Not news",
     "duplicate": "Duplicate",
     "not_english": "Not in English",
+    "expertise": "Outside my expertise",
+    "conflict": "Conflict of interest",
+    "paywalled": "Paywalled or incomplete",
     "other": "Other",
 }
 

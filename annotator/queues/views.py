@@ -174,8 +174,10 @@ def skip(assignment_id: int):
             flash("Article skipped. You will not get it again in this queue.", "success")
             return redirect(url_for("main.home"))
     back_url = url_for("annotations.annotate", assignment_id=assignment_id)
+    others = queries.others_who_could_take(assignment.queue_id, assignment.article_id,
+                                           current_user.id)
     return (render_template("queues/skip.html", assignment=assignment, form=form,
-                            back_url=back_url),
+                            back_url=back_url, others=others),
             400 if form.errors or form.form_errors else 200)
 
 

@@ -1,10 +1,11 @@
 """verdicts, predictions that come due, their sources and history, the rating scale
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0007, 0008
 Create Date: 2026-11-30 14:17:08
 
-New tables only. The rating scale table starts empty: the first verdict writes the default
+New tables only. A merge point: it follows both main's newest revision (0008) and the claim
+memory's (0007, not on main yet), so the branch has one head. The rating scale table starts empty: the first verdict writes the default
 scale (annotator.vocabulary.DEFAULT_RATINGS) unless an admin wrote their own before.
 """
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = ('0007', '0008')
 branch_labels = None
 depends_on = None
 

@@ -43,7 +43,7 @@ def _start(page, base_url: str, username: str) -> None:
 
 
 def _labels(page) -> list[str]:
-    return page.eval_on_selector_all(".ws-units > li", "els => els.map(e => e.dataset.l)")
+    return page.eval_on_selector_all(".ws-units > li", "els => els.map(e => e.dataset.l || '')")
 
 
 def _wait_saved(page) -> None:
@@ -63,8 +63,9 @@ def _add_source_with_keyboard(page, url: str, note: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type(note)
     page.keyboard.press("Tab")          # Save source
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    page.keyboard.press("Enter")        # saved in place: no navigation
+    page.wait_for_selector("#src-dialog", state="hidden")
+    page.wait_for_selector(".ws-units > li.cur .src")
 
 
 def test_reviewer_labels_the_sample_with_the_keyboard_only(page, live_server, sample):
@@ -119,7 +120,7 @@ def test_reviewer_labels_the_sample_with_the_keyboard_only(page, live_server, sa
     page.wait_for_url(f"{live_server}/")
     assert "read-only" in page.locator(".flash").inner_text()
     page.get_by_role("link", name=sample.title).click()
-    assert page.locator(".lb button").first.is_disabled()
+    assert page.locator(".ws-units button").first.is_disabled()
     page.keyboard.press("2")
     assert _labels(page) == expected
     status = page.evaluate("""async () => {
@@ -155,8 +156,9 @@ def test_a_second_reviewer_sees_none_of_the_first_ones_work(page, new_page, live
 
 
 def _wait_for_labels(page, n: int) -> None:
-    page.wait_for_function(f"() => document.querySelectorAll('.ws-units > li:not([data-l=\"\"])')"
-                           f".length >= {n} && !document.querySelector('.ws-st.saving')")
+    page.wait_for_function(f"() => document.querySelectorAll("
+                           f"'.ws-units > li[data-l]:not([data-l=\"\"])').length >= {n}"
+                           f" && !document.querySelector('.ws-st.saving')")
 
 
 def test_xss_in_a_note_and_a_javascript_url_are_neutralised(page, live_server, sample):
@@ -182,9 +184,9 @@ def test_xss_in_a_note_and_a_javascript_url_are_neutralised(page, live_server, s
     page.locator("#src-dialog button[type=submit]").click()
     assert page.locator("#src-dialog").evaluate("d => d.open")  # the browser refused it
     page.evaluate("document.getElementById('src-form').noValidate = true")
-    with page.expect_navigation():
-        page.locator("#src-dialog button[type=submit]").click()
-    assert "not an http(s) URL" in page.content()
+    page.locator("#src-dialog button[type=submit]").click()   # the server refuses it
+    page.wait_for_selector("#src-error:not([hidden])")
+    assert "not an http(s) URL" in page.locator("#src-error").inner_text()
     assert page.locator('a[href^="javascript"]').count() == 0
     assert dialogs == []
     assert db.session.scalar(select(SourceLink.id)
