@@ -321,13 +321,15 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) 
     keys = (np.concatenate(all_keys) if all_keys
             else np.empty((0, matching.BANDS), dtype=np.int64))
     del all_ids, all_keys
-    pairs = matching.candidate_pairs(ids, keys)
+    flat_keys, flat_ids = matching.sort_keys(ids, keys)
+    del ids, keys
+    pairs = matching.candidate_pairs(flat_keys, flat_ids)
     report.candidates = len(pairs)
     say(f"candidates: {len(pairs)} pairs")
     with write_transaction():
         db.session.execute(delete(ClaimKey))
-        _bulk_insert_keys(ids, keys)
-        del keys
+        _bulk_insert_keys(flat_keys, flat_ids)
+        del flat_keys, flat_ids
         say("keys written")
         found = _verify_pairs(pairs)
         say(f"verified: {len(found)} pairs kept")
@@ -375,18 +377,10 @@ def _all_edges() -> tuple[list[Edge], list[tuple[int, int]]]:
     return edges, rejected
 
 
-def _bulk_insert_keys(ids: np.ndarray, keys: np.ndarray) -> None:
-    """Write all keys sorted by (key, unit): the primary key's order, the fastest to insert."""
-    if not len(ids):
+def _bulk_insert_keys(flat_keys: np.ndarray, flat_ids: np.ndarray) -> None:
+    """Write all keys, sorted by (key, unit): the primary key's order, the fastest to insert."""
+    if not len(flat_keys):
         return
-    flat_keys = keys.reshape(-1)
-    flat_ids = np.repeat(ids, keys.shape[1])
-    order = np.lexsort((flat_ids, flat_keys))
-    flat_keys, flat_ids = flat_keys[order], flat_ids[order]
-    # Two units can share a key in two bands only by a 63-bit collision; drop repeats.
-    keep = np.ones(len(flat_keys), dtype=bool)
-    keep[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_ids[1:] != flat_ids[:-1])
-    flat_keys, flat_ids = flat_keys[keep], flat_ids[keep]
     connection = db.session.connection()
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":

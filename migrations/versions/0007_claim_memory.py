@@ -21,7 +21,8 @@ def upgrade():
     op.create_table('claim_keys',
     sa.Column('band_key', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('unit_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.PrimaryKeyConstraint('band_key', 'unit_id', name=op.f('pk_claim_keys'))
+    sa.PrimaryKeyConstraint('band_key', 'unit_id', name=op.f('pk_claim_keys')),
+    sqlite_with_rowid=False
     )
     op.create_table('claim_clusters',
     sa.Column('id', sa.Integer(), nullable=False),
