@@ -80,13 +80,14 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.annotations.views import bp as annotations
     from annotator.articles.views import bp as articles
     from annotator.auth.views import bp as auth
+    from annotator.claims.views import bp as claims
     from annotator.exports.views import bp as exports
     from annotator.main.views import bp as main
     from annotator.outlets.views import bp as outlets
     from annotator.queues.views import bp as queues
 
     for blueprint in (main, auth, articles, annotations, queues, admin, agreement, adjudication,
-                      outlets, exports):
+                      outlets, exports, claims):
         app.register_blueprint(blueprint)
 
 

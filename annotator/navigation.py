@@ -10,6 +10,7 @@ NAV = [
     ("Reports", "agreement.overview", ("lead", "admin")),
     ("Adjudication", "adjudication.index", ("lead", "admin")),
     ("Outlets", "outlets.index", ("lead", "admin")),
+    ("Claims", "claims.index", ("lead", "admin")),
     ("Exports", "exports.index", ("lead", "admin")),
     ("Articles", "articles.index", ("lead", "admin")),
     ("Admin", "admin.index", ("admin",)),

@@ -113,6 +113,12 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "exports.report_outlets": {"GET": LEADS},
     "exports.report_reviewers": {"GET": LEADS},
     "exports.report_domains": {"GET": LEADS},
+    # claim memory (leads); the matrix's world has no claim cluster and no pair: 404
+    "claims.index": {"GET": LEADS},
+    "claims.decide": {"POST": POST_LEADS + (400, 400)},
+    "claims.claim": {"GET": (302, 403, 403, 404, 404)},
+    "claims.unit": {"GET": (302, 403, 403, 404, 404)},
+    "claims.queue_option": {"POST": POST_LEADS + (302, 302)},
 }
 
 
@@ -168,7 +174,7 @@ class World:
             "assignment_id": self.assignment.id, "user_id": self.target.id,
             "outlet_id": self.article.outlet_id, "position": 0,
             "source_id": self.source.id, "unit_id": self.article.units[0].id,
-            "filename": "css/app.css",
+            "filename": "css/app.css", "cluster_id": 1, "pair_id": 1,
         }
 
 

@@ -71,7 +71,7 @@ def match_units(unit_ids: Sequence[int]) -> IndexReport:
     rows = []
     for chunk in _chunks(list(unit_ids)):
         rows.extend(db.session.execute(select(Unit.id, Unit.article_id, Unit.text)
-                                       .where(Unit.id.in_(chunk))).tuples().all())
+                                       .where(Unit.id.in_(chunk))).all())
     return match_rows(rows)
 
 
@@ -244,14 +244,13 @@ def recluster(unit_ids: Iterable[int], deep: bool = True) -> int:
         units = _closure(seeds)
         for chunk in _chunks(sorted(units)):
             old.update(db.session.execute(select(ClaimMember.unit_id, ClaimMember.cluster_id)
-                                          .where(ClaimMember.unit_id.in_(chunk))).tuples().all())
+                                          .where(ClaimMember.unit_id.in_(chunk))).all())
     else:
         units = set(seeds)
         for chunk in _chunks(sorted(seeds)):
             held = select(ClaimMember.cluster_id).where(ClaimMember.unit_id.in_(chunk))
             old.update(db.session.execute(select(ClaimMember.unit_id, ClaimMember.cluster_id)
-                                          .where(ClaimMember.cluster_id.in_(held)))
-                       .tuples().all())
+                                          .where(ClaimMember.cluster_id.in_(held))).all())
         units |= set(old)
     if not units:
         return 0

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 
 from annotator.articles.forms import FilterForm
 from annotator.articles.queries import named_filter
+from annotator.claims.queries import outlet_originality
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.inputs import db_int
@@ -45,7 +46,8 @@ def detail(outlet_id: int):
     form, flt = _filter()
     page = queries.outlet_page(outlet, flt)
     return render_template("outlets/detail.html", form=form, flt=flt, p=page,
-                           mix_keys=(*LABELS, UNRESOLVED), definitions=DEFINITIONS)
+                           mix_keys=(*LABELS, UNRESOLVED), definitions=DEFINITIONS,
+                           orig=outlet_originality(outlet_id))
 
 
 @bp.route("/domains")
