@@ -39,6 +39,11 @@ NUMBERS, DATES, NEGATION, ACTORS, WORDING = CLAIM_DIFFERENCES
 BANDS = 16
 ROWS = 3
 HASHES = BANDS * ROWS
+# Index keys per sentence: the LSH bands, and one key of its first PREFIX_WORDS content words
+# (a copy with its trailing clause cut shares that key even when the cut leaves too few
+# words for the bands to meet).
+PREFIX_WORDS = 4
+KEYS = BANDS + 1
 SAME_SCORE = 0.72
 RELATED_SCORE = 0.6
 # Sentences with fewer content words ("He said.", a dateline) are not claims to match.
@@ -322,15 +327,25 @@ def _swapped(a: Sequence[str], b: Sequence[str]) -> bool:
     return False
 
 
-def score(a: Features, b: Features) -> float:
-    """Return the content-word similarity of two sentences: mean of Jaccard and containment."""
+def _overlap(a: Features, b: Features) -> tuple[float, float, int]:
+    """Return (Jaccard, containment, size of the smaller) of the two sentences' scored sets."""
     ca, cb = a.scored, b.scored
     if not ca or not cb:
-        return 1.0 if ca == cb else 0.0
+        return (1.0, 1.0, 0) if ca == cb else (0.0, 0.0, 0)
     inter = len(ca & cb)
-    jaccard = inter / len(ca | cb)
-    containment = inter / min(len(ca), len(cb))
+    return inter / len(ca | cb), inter / min(len(ca), len(cb)), min(len(ca), len(cb))
+
+
+def score(a: Features, b: Features) -> float:
+    """Return the content-word similarity of two sentences: mean of Jaccard and containment."""
+    jaccard, containment, _ = _overlap(a, b)
     return round((jaccard + containment) / 2, 4)
+
+
+# A sentence whose every content word, quantity and date is in the other, with at least this
+# many of them and this Jaccard similarity, is the other with a trailing clause cut: "same".
+CUT_MIN_WORDS = 5
+CUT_MIN_JACCARD = 0.35
 
 
 def compare(a: Features, b: Features) -> Verdict:
@@ -349,7 +364,9 @@ def compare(a: Features, b: Features) -> Verdict:
     if _swapped(a.sequence, b.sequence):
         differs.append(ACTORS)
     if similarity < SAME_SCORE:
-        differs.append(WORDING)
+        jaccard, containment, smaller = _overlap(a, b)
+        if not (containment == 1.0 and smaller >= CUT_MIN_WORDS and jaccard >= CUT_MIN_JACCARD):
+            differs.append(WORDING)
     return Verdict(similarity, RELATED if differs else SAME, tuple(differs))
 
 
@@ -453,6 +470,21 @@ def sort_keys(unit_ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.nd
     keep = np.ones(len(flat_keys), dtype=bool)
     keep[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_ids[1:] != flat_ids[:-1])
     return flat_keys[keep], flat_ids[keep]
+
+
+def prefix_keys(feats: Sequence[Features]) -> np.ndarray:
+    """Return one key per sentence from its first PREFIX_WORDS content words (n, int64)."""
+    values = [zlib.crc32(("^" + " ".join(f.words[:PREFIX_WORDS])).encode("utf-8"))
+              for f in feats]
+    mixed = np.array(values, dtype=np.uint64) * _MULT[0] + _ADD[0]
+    mixed ^= mixed >> np.uint64(31)
+    return (mixed & _KEY_MASK).astype(np.int64)
+
+
+def index_keys(feats: Sequence[Features], hasher: WordHasher) -> np.ndarray:
+    """Return every index key (n x KEYS) of indexable sentences: LSH bands and the prefix."""
+    sigs = signatures([hasher(shingles(f)) for f in feats])
+    return np.concatenate((band_keys(sigs), prefix_keys(feats)[:, None]), axis=1)
 
 
 def candidate_pairs(flat_keys: np.ndarray, flat_ids: np.ndarray) -> np.ndarray:

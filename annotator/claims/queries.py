@@ -201,8 +201,7 @@ def similar(text: str, top: int = 10) -> list[Similar]:
     feats = matching.features(text)
     if not matching.indexable(feats):
         return []
-    sigs = matching.signatures([matching.WordHasher()(matching.shingles(feats))])
-    keys = [int(k) for k in matching.band_keys(sigs)[0]]
+    keys = [int(k) for k in matching.index_keys([feats], matching.WordHasher())[0]]
     by_key: dict[int, list[int]] = {}
     for key, uid in db.session.execute(
             select(ClaimKey.band_key, ClaimKey.unit_id).where(ClaimKey.band_key.in_(keys))):

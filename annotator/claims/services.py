@@ -54,10 +54,9 @@ def _keys_of(texts: Sequence[str]) -> tuple[list[int], np.ndarray, list[matching
     feats = [matching.features(t) for t in texts]
     keep = [i for i, f in enumerate(feats) if matching.indexable(f)]
     if not keep:
-        return [], np.empty((0, matching.BANDS), dtype=np.int64), feats
+        return [], np.empty((0, matching.KEYS), dtype=np.int64), feats
     hasher = matching.WordHasher()
-    sigs = matching.signatures([hasher(matching.shingles(feats[i])) for i in keep])
-    return keep, matching.band_keys(sigs), feats
+    return keep, matching.index_keys([feats[i] for i in keep], hasher), feats
 
 
 # --- matching on import ---------------------------------------------------------------------
@@ -318,7 +317,7 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) 
     db.session.commit()
     ids = np.concatenate(all_ids) if all_ids else np.empty(0, dtype=np.int64)
     keys = (np.concatenate(all_keys) if all_keys
-            else np.empty((0, matching.BANDS), dtype=np.int64))
+            else np.empty((0, matching.KEYS), dtype=np.int64))
     del all_ids, all_keys
     flat_keys, flat_ids = matching.sort_keys(ids, keys)
     del ids, keys
