@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, error handlers and CLI."""
     from flask import Flask
 
-    from annotator.config import CONFIGS, database_url, resolve_secret_key
+    from annotator.config import CONFIGS, database_url, engine_options, resolve_secret_key
     from annotator.inputs import init_inputs
 
     app = Flask(
@@ -44,6 +44,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "SQLALCHEMY_DATABASE_URI",
         database_url(app.config.get("DATABASE_URL"), app.instance_path),
     )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        app.config["DATABASE_CONNECT_TIMEOUT"])
     app.config["VERSION"] = __version__
 
     # First: its request check must run before CSRF reads the form, and its <int:...>

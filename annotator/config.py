@@ -23,6 +23,20 @@ def database_url(raw: str | None, instance_path: str) -> str:
     return raw
 
 
+def engine_options(url: str, options: dict, connect_timeout: int) -> dict:
+    """SQLAlchemy engine options for this URL.
+
+    A PostgreSQL connect gives up after `connect_timeout` seconds (libpq waits forever by
+    default, so a network that drops packets instead of refusing them would hang a worker);
+    a `connect_timeout` already in the URL wins.
+    """
+    options = dict(options)
+    if url.startswith("postgresql") and "connect_timeout=" not in url and connect_timeout:
+        options["connect_args"] = {"connect_timeout": connect_timeout,
+                                   **options.get("connect_args", {})}
+    return options
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -46,6 +60,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     DATABASE_URL = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Seconds a PostgreSQL connect may take before the request gets a 503 (0: libpq's default,
+    # no limit).
+    DATABASE_CONNECT_TIMEOUT = _count("DATABASE_CONNECT_TIMEOUT", 5)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Strict"
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)

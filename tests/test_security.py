@@ -98,3 +98,30 @@ def test_database_url_names_the_driver():
 
     assert database_url("postgres://u@h/db", "/x") == "postgresql+psycopg://u@h/db"
     assert database_url(None, "/inst").endswith("/inst/annotator.sqlite")
+
+
+def test_a_postgresql_connect_gives_up_after_the_configured_timeout():
+    from annotator.config import engine_options
+
+    base = {"pool_pre_ping": True}
+    pg = engine_options("postgresql+psycopg://u@h/db", base, 5)
+    assert pg == {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
+    assert engine_options("postgresql+psycopg://u@h/db?connect_timeout=9", base, 5) == base
+    assert engine_options("sqlite:///x.sqlite", base, 5) == base
+    assert engine_options("postgresql+psycopg://u@h/db", base, 0) == base
+    assert base == {"pool_pre_ping": True}      # the class attribute is not changed
+
+
+def test_the_app_hands_the_connect_timeout_to_psycopg(db_url):
+    from annotator import create_app
+    from annotator.extensions import db
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": db_url,
+                      "DATABASE_CONNECT_TIMEOUT": 3})
+    with app.app_context():
+        with db.engine.connect() as conn:
+            params = conn.connection.dbapi_connection.info.get_parameters()
+        db.engine.dispose()
+    assert params["connect_timeout"] == "3"
