@@ -215,3 +215,20 @@ def test_small_copy_of_the_bench_set(app):
     assert result["recall"] >= 0.90, result
     assert result["wrongly_merged"]["numbers"] == 0
     assert result["wrongly_merged"]["negation"] == 0
+
+
+def test_annotation_exports_carry_the_claim_cluster(app, client, login_as):
+    lead, reviewer = make_user("lead"), make_user("reviewer")
+    made = _articles(("A", 1, [CLAIM]), ("B", 2, [CLAIM]), ("C", 3, [OTHER]))
+    queue = make_queue(articles=made, reviewers=[reviewer])
+    for article in made:
+        make_assignment(queue, article, reviewer, status="submitted", labels={1: "claim"})
+    login_as(lead)
+    body = client.get("/exports/annotations.jsonl").get_data(as_text=True)
+    rows = [json.loads(line) for line in body.splitlines() if line.startswith('{"queue"')]
+    clusters = {r["article_id"]: r["claim_cluster"] for r in rows}
+    cluster = queries.cluster_id_of(made[0].units[1].id)
+    assert cluster is not None
+    assert clusters == {made[0].id: cluster, made[1].id: cluster, made[2].id: None}
+    csv_text = client.get("/exports/annotations.csv").get_data(as_text=True)
+    assert "claim_cluster" in csv_text
