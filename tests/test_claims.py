@@ -194,6 +194,14 @@ def test_queue_option_shows_sources_never_labels(app, client, login_as):
     assert list(shown.values()) == [[{"url": "https://stats.example/t", "domain": "stats.example",
                                       "title": None, "stance": "supports"}]]
     assert queries.sources_elsewhere([u.id for u in made[0].units], made[0].id) == {}
+    mine = make_assignment(queue, made[1], reviewer)
+    login_as(reviewer)
+    url = f"/annotations/{mine.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Sources linked to this claim elsewhere (1)" in page and "stats.example" in page
+    services.set_queue_option(queue.id, False)
+    page = client.get(url).get_data(as_text=True)
+    assert "Sources linked to this claim elsewhere" not in page
 
 
 def test_small_copy_of_the_bench_set(app):
