@@ -63,7 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     # annotator.models registers every table with db.metadata, which migrations compare with.
     from annotator import database, models  # noqa: F401
-    from annotator.auth.services import load_user
+    from annotator.auth.tokens import session_user, token_user
     from annotator.extensions import csrf, db, login_manager, migrate
 
     database.install_sqlite_hooks()
@@ -73,7 +73,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(session_user)
+    login_manager.request_loader(token_user)  # Authorization: Bearer, for /api/ only
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.admin.views import bp as admin
     from annotator.agreement.views import bp as agreement
     from annotator.annotations.views import bp as annotations
+    from annotator.api.views import init_api
     from annotator.articles.views import bp as articles
     from annotator.auth.views import bp as auth
     from annotator.claims.views import bp as claims
@@ -92,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main, auth, articles, annotations, queues, admin, agreement, adjudication,
                       outlets, exports, claims):
         app.register_blueprint(blueprint)
+    init_api(app)  # the /api blueprints, registered through flask-smorest for the spec
 
 
 def _register_cli(app: Flask) -> None:
@@ -99,10 +102,11 @@ def _register_cli(app: Flask) -> None:
     from annotator.articles.cli import COMMANDS as ARTICLE_COMMANDS
     from annotator.auth.cli import COMMANDS as AUTH_COMMANDS
     from annotator.claims.cli import claims_cli
+    from annotator.demo.cli import COMMANDS as DEMO_COMMANDS
     from annotator.exports.cli import export_cli
     from annotator.queues.cli import queue_cli
 
-    for command in AUTH_COMMANDS + ARTICLE_COMMANDS:
+    for command in AUTH_COMMANDS + ARTICLE_COMMANDS + DEMO_COMMANDS:
         app.cli.add_command(command)
     for group in (queue_cli, agreement_cli, export_cli, claims_cli):
         app.cli.add_command(group)

@@ -9,7 +9,7 @@ database, so the models raise them too (an assignment in the wrong state).
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, url_for
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -93,13 +93,63 @@ _BARE_PAGE = """<!doctype html>
 """
 
 
-def _answer(code: int, name: str, reason: str, headers: dict[str, str] | None = None):
-    """Answer an error as JSON for API clients, else as the error page.
+API_PREFIX = "/api/"
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(code: int, name: str, reason: str, errors: dict | None = None,
+            headers: dict[str, str] | None = None):
+    """Answer an error of the HTTP API as RFC 9457 problem details, with the reason.
+
+    `detail` and `reason` hold the same text (`reason` is what every other JSON error of the
+    app carries); `errors` names the fields a request got wrong.
+    """
+    body = {"type": "about:blank", "title": name, "status": code, "detail": reason,
+            "reason": reason}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = code
+    response.mimetype = PROBLEM_JSON
+    response.headers.update(headers or {})
+    if code == 401:
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="annotator"')
+    return response
+
+
+def _field_errors(error: HTTPException) -> dict | None:
+    """Return the per-field messages a request validator attached to an error (422), if any."""
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    return messages if isinstance(messages, dict) else None
+
+
+def _validation_reason(errors: dict) -> str:
+    """Say in one line which fields were wrong: 'json.label: Must be one of: ...'."""
+    parts = []
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            parts.append(f"{prefix}: {' '.join(value)}")
+        else:
+            parts.append(f"{prefix}: {value}")
+
+    walk("", errors)
+    return "The request is not valid: " + "; ".join(parts[:10])
+
+
+def _answer(code: int, name: str, reason: str, headers: dict[str, str] | None = None,
+            errors: dict | None = None):
+    """Answer an error as problem details for the API, JSON for other API clients, else a page.
 
     The session is rolled back first: after a failed statement it refuses every query, and
     the page reads the user. If the page still cannot be drawn, a bare one answers.
     """
     discard_transaction()
+    if request.path.startswith(API_PREFIX):
+        return problem(code, name, reason, errors, headers)
     if wants_json():
         return jsonify(error=name, reason=reason, status=code), code, headers or {}
     try:
@@ -122,7 +172,10 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        return _answer(error.code or 500, error.name, error.description or error.name)
+        errors = _field_errors(error)
+        reason = _validation_reason(errors) if errors else error.description or error.name
+        return _answer(error.code or 500, error.name, reason,
+                       {k: v for k, v in error.get_headers() if k == "Allow"} or None, errors)
 
     @app.errorhandler(ServiceError)
     def _refused(error: ServiceError):

@@ -203,7 +203,7 @@ def _check_request() -> None:
             abort(415, description="This address takes a form, not JSON.")
         return  # the view reads it through json_body
     for name, value in request.form.items(multi=True):
-        if unstorable(name) or unstorable(value):
+        if unstorable(name or "") or unstorable(value or ""):
             _refuse_text(f"form field {name[:40]!r}")
     for upload in request.files.values():
         if unstorable(upload.filename or ""):

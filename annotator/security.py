@@ -10,7 +10,8 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
 # Endpoints anyone may reach; everything else requires a logged-in user.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "main.health"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "main.health", "api_docs.openapi",
+                    "api_docs.docs_page"}
 # Endpoints a user who must change a one-time password may still reach.
 PASSWORD_CHANGE_ENDPOINTS = {"static", "auth.change_password", "auth.logout", "main.health"}
 

@@ -20,6 +20,7 @@ BENCHES = [
     "bench_reports",
     "bench_exports",
     "bench_load",
+    "bench_api",
     "bench_claims",
 ]
 

@@ -24,7 +24,7 @@ def lead(client, login_as, corpus):
     return login_as(corpus.lee)
 
 
-def test_disagreements_lowest_article_alpha_first_then_lowest_sentence_agreement(corpus):
+def test_disagreements_unresolved_first_then_lowest_article_alpha_then_lowest_agreement(corpus):
     # Article alphas (nominal, within the queue):
     #   A3: f f f | c c f | o c o -> n=9, diagonal 3+1+1=5, n_f 4 n_c 3 n_o 2,
     #       alpha = 1 - 8*(9-5)/(81-16-9-4) = 1 - 32/52 = 5/13 = 0.385
@@ -32,15 +32,18 @@ def test_disagreements_lowest_article_alpha_first_then_lowest_sentence_agreement
     #       alpha = 1 - 11*5/(144-25-4-16-1) = 1 - 55/98 = 43/98 = 0.439
     #   A2: ff | cf | pp -> n=6, diagonal 4, n_f 3 n_c 1 n_p 2, alpha = 1 - 5*2/22 = 6/11
     # Sentence agreement (agreeing pairs / pairs): A3p1 1/3, A3p2 1/3, A1p2 0/3, A1p1 1/3.
+    # What needs a decision comes first: A1p2 has no majority; then the majority-settled.
     rows = queries.disagreements(corpus.queue.id, "open")
     u = corpus.unit
-    assert [d.unit_id for d in rows] == [u(corpus.a3, 1), u(corpus.a3, 2), u(corpus.a1, 2),
+    assert [d.unit_id for d in rows] == [u(corpus.a1, 2), u(corpus.a3, 1), u(corpus.a3, 2),
                                          u(corpus.a1, 1)]
-    assert rows[0].article_alpha == pytest.approx(5 / 13)
-    assert rows[2].article_alpha == pytest.approx(43 / 98)
-    assert [d.agreement for d in rows] == pytest.approx([1 / 3, 1 / 3, 0, 1 / 3])
+    assert rows[0].article_alpha == pytest.approx(43 / 98)
+    assert rows[1].article_alpha == pytest.approx(5 / 13)
+    assert [d.agreement for d in rows] == pytest.approx([0, 1 / 3, 1 / 3, 1 / 3])
     assert [d.decision.decided_by for d in rows] == [
-        "majority", "majority", "unresolved", "majority"]
+        "unresolved", "majority", "majority", "majority"]
+    assert [d.unit_id for d in queries.disagreements(corpus.queue.id, "majority")] == [
+        u(corpus.a3, 1), u(corpus.a3, 2), u(corpus.a1, 1)]
     everything = queries.disagreements(corpus.queue.id, "all")
     assert everything[-1].unit_id == u(corpus.a2, 1)
     assert everything[-1].article_alpha == pytest.approx(6 / 11)
@@ -64,7 +67,9 @@ def test_settled_counts(corpus, lead):
     assert "Wave 1" in page and "90 %" in page
     page = lead.get(f"/adjudication/queues/{corpus.queue.id}").get_data(as_text=True)
     assert "9</strong> of 10 sentences settled" in page
-    assert page.index("They said so.") < page.index("Second body.") < page.index("First body.")
+    assert page.index("Second body.") < page.index("They said so.") < page.index("First body.")
+    majority = lead.get(f"/adjudication/queues/{corpus.queue.id}?show=majority")
+    assert "Second body." not in majority.get_data(as_text=True).split("<tbody>")[1]
 
 
 def test_accuracy_against_gold(corpus, lead):
@@ -99,9 +104,9 @@ def test_adjudicating_saves_gold_and_moves_on_without_touching_labels(corpus, le
     unit = corpus.unit(corpus.a1, 2)
     response = lead.post(f"/adjudication/queues/{corpus.queue.id}/units/{unit}",
                          data={"label": "opinion", "rationale": "Evaluative\x07 wording."})
-    # The list order is A3p1, A3p2, A1p2, A1p1, A2p1: after A1p2 comes A1p1.
+    # The list order is A1p2, A3p1, A3p2, A1p1, A2p1: after A1p2 comes A3p1.
     assert response.status_code == 302
-    assert response.location.endswith(f"/units/{corpus.unit(corpus.a1, 1)}")
+    assert response.location.endswith(f"/units/{corpus.unit(corpus.a3, 1)}")
     row = db.session.scalar(select(Adjudication).where(Adjudication.unit_id == unit))
     assert (row.gold_label, row.rationale, row.adjudicator_id) == (
         "opinion", "Evaluative wording.", corpus.lee.id)
@@ -176,7 +181,8 @@ def test_the_reports_filter_works_as_it_is(corpus):
 
 
 def test_skip_goes_to_the_next_open_sentence(corpus, lead):
-    # order A3p1, A3p2, A1p2, A1p1 (A2p1 is adjudicated): from A3p2 skip to A1p2
+    # order A1p2, A3p1, A3p2, A1p1 (A2p1 is adjudicated): from A3p2 skip to A1p1
     u = corpus.unit
     page = lead.get(f"/adjudication/queues/{corpus.queue.id}/units/{u(corpus.a3, 2)}")
-    assert f"/units/{u(corpus.a1, 2)}\">Skip to the next" in page.get_data(as_text=True)
+    assert f"/units/{u(corpus.a1, 1)}\" aria-keyshortcuts=\"n\">Skip to the next" in page.get_data(
+        as_text=True)

@@ -139,7 +139,7 @@ def test_upload_reports_each_file(app, client, login_as):
         (io.BytesIO(good.encode()), "storm.txt"),
         (io.BytesIO(bad), "broken.csv"),
         (io.BytesIO(lines.encode()), "more.jsonl"),
-    ]}, content_type="multipart/form-data")
+    ], "outlet": "", "url": ""}, content_type="multipart/form-data")  # as a browser sends them
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "storm.txt: 1 imported" in html and "more.jsonl: 1 imported" in html
@@ -201,3 +201,81 @@ def test_admin_pages_need_the_admin_role(app, client, login_as):
     login_as(make_user("admin"))
     html = client.get("/admin/").get_data(as_text=True)
     assert "Users" in html and "style=" not in html and "<script" not in html
+
+
+def test_upload_takes_an_outlet_and_a_url_with_the_cli_rules(app, client, login_as):
+    login_as(make_user("admin"))
+    story = ("Port strike ends\n\nDockers voted to return to work on Monday. "
+             "The union said talks would go on.\n")
+    response = client.post("/admin/upload", data={
+        "files": [(io.BytesIO(story.encode()), "strike.txt")], "outlet": " Harbour Gazette ",
+        "url": "HTTPS://Gazette.example.com/strike#top"}, content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    article = db.session.scalar(select(Article).where(Article.title == "Port strike ends"))
+    assert article.outlet.name == "Harbour Gazette"  # not "Unknown outlet"
+    assert article.url == "https://gazette.example.com/strike"  # normalised as the CLI does
+    # A record's own outlet wins over the form's, as with --outlet.
+    lines = json.dumps({"title": "Ferry delayed", "text": "The ferry left late.",
+                        "outlet": "Coast Radio"})
+    client.post("/admin/upload", data={"files": [(io.BytesIO(lines.encode()), "f.jsonl")],
+                                       "outlet": "Harbour Gazette"},
+                content_type="multipart/form-data")
+    ferry = db.session.scalar(select(Article).where(Article.title == "Ferry delayed"))
+    assert ferry.outlet.name == "Coast Radio"
+    # Bad input says what is wrong and imports nothing.
+    bad = client.post("/admin/upload", data={
+        "files": [(io.BytesIO(story.replace("Port", "Dock").encode()), "a.txt")],
+        "url": "javascript:alert(1)"}, content_type="multipart/form-data")
+    assert bad.status_code == 400
+    assert "not an address that can be stored" in bad.get_data(as_text=True)
+    two = client.post("/admin/upload", data={
+        "files": [(io.BytesIO(b"One\n\nBody one."), "1.txt"),
+                  (io.BytesIO(b"Two\n\nBody two."), "2.txt")],
+        "url": "https://gazette.example.com/x"}, content_type="multipart/form-data")
+    assert two.status_code == 400 and "A URL belongs to one article" in two.get_data(
+        as_text=True)
+    assert db.session.scalar(select(Article).where(Article.title == "Dock strike ends")) is None
+
+
+def test_admin_home_is_a_checklist_that_ticks_itself_off(app, client, login_as):
+    admin = make_user("admin")
+    login_as(admin)
+
+    def done() -> set[str]:
+        html = client.get("/").get_data(as_text=True)
+        assert "Getting started" in html
+        return set(re.findall(r'class="step done" data-step="(\w+)"', html))
+
+    assert done() == set()
+    make_article()
+    assert done() == {"articles"}
+    reviewer = make_user("reviewer")
+    assert done() == {"articles", "reviewers"}
+    make_queue(overlap=1, reviewers=[reviewer], articles=[make_article()])
+    make_user("lead")
+    html = client.get("/").get_data(as_text=True)
+    assert done() == {"articles", "reviewers", "queue", "lead"}
+    assert "4 of 4 done" in html and "Setup is complete" in html
+
+
+def test_admin_nav_marks_the_current_section(app, client, login_as):
+    login_as(make_user("admin"))
+    html = client.get("/admin/users").get_data(as_text=True)
+    assert re.search(r'href="/admin/users" aria-current="page">Users', html)
+    article = make_article()
+    html = client.get(f"/admin/articles/{article.id}").get_data(as_text=True)
+    assert re.search(r'href="/admin/articles" aria-current="location">Articles', html)
+    nav = html.split('<nav aria-label="Admin">')[1].split("</nav>")[0]
+    assert nav.count("aria-current=") == 1
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("ana maria", "contains a space"), ("ana@desk", "contains “@”"), ("x", "at least two"),
+    (".ana", "starts with “.”")])
+def test_a_refused_username_says_what_is_wrong(app, client, login_as, typed, says):
+    login_as(make_user("admin"))
+    response = client.post("/admin/users/new", data={"username": typed, "role": "reviewer"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and says in html
+    errors = html.split('class="errors"')[1].split("</ul>")[0]
+    assert "Lower-case letters, digits" not in errors  # not the help text again

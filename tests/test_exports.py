@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import date
@@ -86,7 +87,8 @@ def test_annotations_csv_reads_back_with_sources_in_aligned_columns(app, corpus,
     response = lead_client.get("/exports/annotations.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
     text = response.get_data(as_text=True)
-    assert text.startswith("# annotator export: annotations\n")
+    # The table only: the header row first, no "#" metadata lines (they are in the sidecar).
+    assert text.startswith('"queue","article_id",') and "\n#" not in text
     df = frame(response)
     assert len(df) == 27
     a1p0 = df[(df.unit_id == corpus.unit(corpus.a1, 0))].set_index("reviewer")
@@ -222,7 +224,10 @@ def test_cli_writes_dated_files(app, corpus, runner, tmp_path):
     assert result.exit_code == 0, result.output
     written = tmp_path / f"annotator-annotations_queue-wave-1_{TODAY}.csv"
     assert written.exists()
-    assert len(pd.read_csv(written, comment="#")) == 27
+    assert len(pd.read_csv(written)) == 27
+    sidecar = json.loads((tmp_path / (written.name + "-metadata.json")).read_text())
+    assert sidecar["url"] == written.name and sidecar["export"] == "annotations"
+    assert sidecar["filter"]["description"].startswith("queue Wave 1")
     result = runner.invoke(args=["export", "gold", "--outlet", "Nowhere", "-o", str(tmp_path)])
     assert result.exit_code != 0 and "no outlet 'Nowhere'" in result.output
     recompute_all()
@@ -284,3 +289,32 @@ def test_a_download_starts_before_the_rows_are_read(corpus, lead_client):
     assert first.startswith(b'{"_meta":') and first.count(b"\n") == 1
     assert sum(block.count(b"\n") for block in blocks) == 27
     response.close()
+
+
+@pytest.mark.parametrize("name", ["annotations.csv", "reliability-matrix.csv", "gold-labels.csv",
+                                  "agreement-articles.csv", "agreement-outlets.csv",
+                                  "agreement-reviewers.csv", "agreement-domains.csv"])
+def test_every_csv_opens_clean_and_has_a_metadata_sidecar(app, corpus, lead_client, name):
+    recompute_all()
+    table = lead_client.get(f"/exports/{name}?queue={corpus.queue.id}")
+    assert table.status_code == 200
+    text = table.get_data(as_text=True)
+    assert not any(line.startswith("#") for line in text.splitlines())
+    assert len(pd.read_csv(io.StringIO(text)).columns) >= 3  # Excel and pandas: header first
+    filename = table.headers["Content-Disposition"].split('filename="')[1].rstrip('"')
+    side = lead_client.get(f"/exports/csv-metadata.json?file={name}&queue={corpus.queue.id}")
+    assert side.status_code == 200 and side.headers["Content-Type"] == "application/json"
+    assert side.headers["Content-Disposition"].endswith(f'{filename}-metadata.json"')
+    meta = side.get_json()
+    assert meta["url"] == filename and meta["app"] == "annotator"
+    assert meta["filter"]["description"] == "queue Wave 1"
+    assert "formula-like text" in meta["definitions"]
+    header = next(csv.reader(io.StringIO(text)))
+    if "columns" in meta:
+        assert meta["columns"] == header
+
+
+def test_the_metadata_route_says_which_files_it_knows(app, corpus, lead_client):
+    response = lead_client.get("/exports/csv-metadata.json?file=secrets.csv")
+    assert response.status_code == 400
+    assert "annotations.csv" in response.get_data(as_text=True)

@@ -212,14 +212,23 @@ def test_admin_creates_and_edits_a_queue(app, client, login_as):
     response = client.post("/queues/new", data={
         "name": "Elections", "overlap": "3", "reviewers": [str(nina.id)], "status": "open",
         "ordering": "random", "lease_minutes": "60", "due_date": "2030-01-31"})
+    assert response.status_code == 400  # one reviewer cannot give three reviews per article
+    assert "needs at least 3 reviewers" in response.get_data(as_text=True)
+    others = [make_user() for _ in range(2)]
+    response = client.post("/queues/new", data={
+        "name": "Elections", "overlap": "3", "status": "open",
+        "reviewers": [str(nina.id)] + [str(u.id) for u in others],
+        "ordering": "random", "lease_minutes": "60", "due_date": "2030-01-31"})
     assert response.status_code == 302
     queue = queries.find_queue("Elections")
     assert (queue.overlap, queue.ordering, queue.lease_minutes) == (3, "random", 60)
-    assert [u.username for u in queries.pool(queue.id)] == ["nina"]
+    assert len(queries.pool(queue.id)) == 3
     bad = client.post("/queues/new", data={"name": "Elections", "overlap": "11",
                                            "status": "open", "ordering": "oldest",
                                            "lease_minutes": "60"})
-    assert bad.status_code == 400 and "between 1 and 10" in bad.get_data(as_text=True)
+    # The error says what is wrong with what was typed, not the help text again.
+    assert bad.status_code == 400
+    assert "11 is too many: at most 10 reviewers per article." in bad.get_data(as_text=True)
     response = client.post(f"/queues/{queue.id}/edit", data={
         "name": "Elections 2030", "overlap": "2", "status": "paused", "ordering": "oldest",
         "lease_minutes": "120"})
@@ -307,7 +316,11 @@ def test_progress_page_shows_counts_reviewers_skips_and_stale_leases(app, client
     db.session.commit()
     p = queries.queue_progress(db.session.get(Queue, queue.id))
     assert (p.complete, p.in_progress, p.untouched) == (0, 2, 1)
-    assert p.submitted_slots == 1 and p.stale_count == 1 and p.on_track is False
+    # ana submitted the first article and ben skipped it: nobody is left to give it its
+    # second review, so the queue cannot finish and promises no date.
+    assert p.submitted_slots == 1 and p.stale_count == 1
+    assert p.stuck_count == 1 and p.stuck[0].article_id == articles[0].id
+    assert p.expected_completion is None and p.on_track is None
     login_as(lead)
     html = client.get(f"/queues/{queue.id}").get_data(as_text=True)
     assert "<progress" in html and "Paywalled" in html and "expired" in html
@@ -388,3 +401,56 @@ def test_pace_and_expected_completion(app):
     assert p.as_dict()["reviewers"][0]["submitted"] == 2
     queue.due_date = date(2030, 6, 10)
     assert queries.queue_progress(queue, now=now).on_track is False
+
+
+def test_an_overlap_the_pool_cannot_give_is_refused(app, runner, client, login_as):
+    ana, ben = make_user(username="ana"), make_user(username="ben")
+    result = runner.invoke(args=["queue", "create", "Too wide", "--overlap", "3",
+                                 "--reviewers", "ana,ben"])
+    assert result.exit_code != 0
+    assert "needs at least 3 reviewers" in result.output and "Add 1 more" in result.output
+    assert queries.find_queue("Too wide") is None
+    assert runner.invoke(args=["queue", "create", "Fits", "--overlap", "2",
+                               "--reviewers", "ana,ben"]).exit_code == 0
+    with pytest.raises(services.QueueError, match="needs at least 2"):
+        services.create_queue(services.QueueFields(name="Empty", overlap=2), [])
+    # Raising an existing queue's overlap past its pool is refused too, in the form...
+    queue = queries.find_queue("Fits")
+    login_as(make_user("admin"))
+    response = client.post(f"/queues/{queue.id}/edit", data={
+        "name": "Fits", "overlap": "3", "status": "open", "ordering": "oldest",
+        "lease_minutes": "120", "reviewers": [str(ana.id), str(ben.id)]})
+    assert response.status_code == 400
+    assert "An overlap of 3 needs at least 3 reviewers" in response.get_data(as_text=True)
+    # ... while a pool may shrink below it (someone left): the progress page then lists
+    # what can no longer be completed.
+    response = client.post(f"/queues/{queue.id}/edit", data={
+        "name": "Fits", "overlap": "2", "status": "open", "ordering": "oldest",
+        "lease_minutes": "120", "reviewers": [str(ana.id)]})
+    assert response.status_code == 302
+
+
+def test_articles_that_can_never_get_their_overlap_are_listed(app, client, login_as):
+    ana, ben, cy = make_user(username="ana"), make_user(username="ben"), make_user(username="cy")
+    articles = _articles(3)
+    queue = make_queue(overlap=2, reviewers=[ana, ben, cy], articles=articles)
+    first = services.take_next(ana, queue.id)
+    first.submit()
+    db.session.commit()
+    p = queries.queue_progress(db.session.get(Queue, queue.id))
+    assert p.stuck_count == 0 and p.expected_completion is not None
+    skipped = services.take_next(ben, queue.id)  # the same oldest article
+    assert skipped.article_id == first.article_id
+    services.skip(ben, skipped.id, "other", "Paywalled")
+    p = queries.queue_progress(db.session.get(Queue, queue.id))
+    assert p.stuck_count == 0  # cy can still give it its second review
+    services.update_queue(queue.id, services.QueueFields(name=queue.name, overlap=2),
+                          [ana.id, ben.id])  # cy leaves
+    p = queries.queue_progress(db.session.get(Queue, queue.id))
+    assert p.stuck_count == 1 and [s.article_id for s in p.stuck] == [first.article_id]
+    assert (p.stuck[0].submitted, p.stuck[0].possible) == (1, 1)
+    assert p.expected_completion is None and p.as_dict()["stuck_articles"] == 1
+    login_as(make_user("lead"))
+    html = client.get(f"/queues/{queue.id}").get_data(as_text=True)
+    assert "1 article can never get 2 reviews" in html and first.article.title in html
+    assert "can never be completed" in html

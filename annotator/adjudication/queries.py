@@ -137,7 +137,9 @@ def reviewer_accuracy(flt: ArticleFilter) -> dict[int, Accuracy]:
 
 
 PER_PAGE = 50
-SHOWS = ("open", "unresolved", "adjudicated", "all")
+SHOWS = ("open", "unresolved", "majority", "adjudicated", "all")
+# What needs a decision first: no majority, then majority-settled, then adjudicated.
+_NEEDS_DECISION = {"unresolved": 0, "majority": 1, "adjudicated": 2}
 
 
 @dataclass
@@ -212,7 +214,8 @@ def _article_alphas(articles: list[int], counts: np.ndarray) -> dict[int, float 
 
 
 def disagreements(queue_id: int, show: str = "open") -> list[Disagreement]:
-    """Return the queue's disagreements, lowest article alpha first, then lowest agreement."""
+    """Return the queue's disagreements: unresolved first, then majority-settled, then
+    adjudicated; within each, lowest article alpha first, then lowest agreement."""
     query = (
         select(Unit.article_id, Annotation.unit_id, Unit.position, Annotation.label, func.count())
         .select_from(Assignment)
@@ -249,7 +252,8 @@ def disagreements(queue_id: int, show: str = "open") -> list[Disagreement]:
         found.append(Disagreement(
             unit_id, article_id, position, dict(zip(LABELS, row, strict=True)),
             alphas.get(article_id), unit_agreement(labels), decision))
-    found.sort(key=lambda d: (_low_first(d.article_alpha), d.article_id,
+    found.sort(key=lambda d: (_NEEDS_DECISION.get(d.decision.decided_by, 1),
+                              _low_first(d.article_alpha), d.article_id,
                               _low_first(d.agreement), d.position))
     return found
 
@@ -263,6 +267,8 @@ def _shown(decision: Decision, show: str) -> bool:
         return decision.decided_by != "adjudicated"
     if show == "unresolved":
         return decision.decided_by == "unresolved"
+    if show == "majority":
+        return decision.decided_by == "majority"
     if show == "adjudicated":
         return decision.decided_by == "adjudicated"
     return True

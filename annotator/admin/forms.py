@@ -5,12 +5,20 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from annotator.auth.services import AccountError, normalise_username
 from annotator.inputs import DbIntegerField, db_int
 from annotator.queues.forms import choices
 from annotator.sanitize import clean_plain
+from annotator.urls import normalise_url
 from annotator.vocabulary import ROLES
 
 ROLE_CHOICES = choices((r, r.capitalize()) for r in ROLES)
@@ -28,10 +36,29 @@ class UserForm(FlaskForm):
         try:
             field.data = normalise_username(field.data)
         except AccountError as exc:
-            raise ValidationError(str(exc)) from exc
+            raise ValidationError(username_problem(field.data) or str(exc)) from exc
 
     def validate_display_name(self, field):
         field.data = clean_plain(field.data or "") or None
+
+
+def username_problem(raw: str | None) -> str | None:
+    """Say what is wrong with a refused username, rather than repeat the rules."""
+    name = (raw or "").strip().lower()
+    if not name:
+        return "Give a username."
+    if len(name) < 2:
+        return f"“{name}” is one character; a username needs at least two."
+    if len(name) > 64:
+        return f"This username is {len(name)} characters long; the most is 64."
+    bad = sorted({c for c in name if not (c.isascii() and (c.isalnum() or c in "._-"))})
+    if bad:
+        shown = ", ".join("a space" if c == " " else f"“{c}”" for c in bad)
+        return (f"“{name}” contains {shown}, which a username cannot hold: use letters a-z, "
+                "digits, '.', '_' or '-'.")
+    if not name[0].isalnum():
+        return f"“{name}” starts with “{name[0]}”; start with a letter or a digit."
+    return None
 
 
 class RoleForm(FlaskForm):
@@ -63,7 +90,33 @@ class UploadForm(FlaskForm):
     files = MultipleFileField("Article files", validators=[FileRequired("Choose a file.")],
                               description="Text (.txt), JSON lines (.jsonl) or CSV (.csv). "
                                           "A bad file is rejected whole; good ones are imported.")
+    # The same rules as `flask import-articles --outlet --url`.
+    outlet = StringField(
+        "Outlet", validators=[Optional(), Length(max=200)],
+        description="The outlet the articles come from, used where a record names none. Leave "
+                    "it empty to use each record's own outlet, else its URL's domain.")
+    url = StringField(
+        "Article URL", validators=[Optional(), Length(max=2000)],
+        description="The address of the article, for a single text file.",
+        render_kw={"inputmode": "url", "autocomplete": "off"})
     submit = SubmitField("Import")
+
+    def validate_outlet(self, field):
+        field.data = clean_plain(field.data or "").strip() or None
+
+    def validate_url(self, field):
+        if not (field.data or "").strip():
+            field.data = None
+            return
+        try:
+            field.data = normalise_url(field.data)
+        except ValueError as exc:
+            raise ValidationError(f"This is not an address that can be stored: {exc}.") from None
+        if len([f for f in self.files.data or [] if f]) > 1:
+            raise ValidationError(
+                f"A URL belongs to one article, and {len(self.files.data)} files are chosen: "
+                "upload the file alone, or give each record its own url in a JSON lines or "
+                "CSV file.")
 
 
 class SplitForm(FlaskForm):

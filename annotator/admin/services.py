@@ -168,9 +168,14 @@ def split_unit(article_id: int, position: int, at: int) -> None:
 # --- uploads --------------------------------------------------------------------------------
 
 
-def import_uploads(files: list, user_id: int):
-    """Import uploaded files through the importer, one transaction per file; return the report."""
+def import_uploads(files: list, user_id: int, outlet: str | None = None,
+                   url: str | None = None):
+    """Import uploaded files through the importer, one transaction per file; return the report.
+
+    outlet and url are the defaults of records that carry none, as `flask import-articles
+    --outlet --url` gives them (a url is refused for a file of several articles).
+    """
     sources = [(upload_name(f.filename), (lambda f=f: f.read())) for f in files if f]
     names = ", ".join(name for name, _ in sources)
-    return import_sources(sources, origin="upload", user_id=user_id,
+    return import_sources(sources, outlet=outlet, url=url, origin="upload", user_id=user_id,
                           description=f"upload: {names}")

@@ -198,7 +198,11 @@ def upload():
     """Import uploaded article files, reporting what happened to each file."""
     form = UploadForm()
     if form.validate_on_submit():
-        report = services.import_uploads(form.files.data, current_user.id)
-        return render_template("admin/upload.html", form=UploadForm(), report=report)
-    return render_template("admin/upload.html", form=form, report=None), \
-        400 if form.errors else 200
+        report = services.import_uploads(form.files.data, current_user.id,
+                                         outlet=form.outlet.data or None,
+                                         url=form.url.data or None)
+        return render_template("admin/upload.html", form=UploadForm(), report=report,
+                               outlet=form.outlet.data or None,
+                               outlet_names=queries.outlet_names())
+    return render_template("admin/upload.html", form=form, report=None,
+                           outlet_names=queries.outlet_names()), 400 if form.errors else 200

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import Select, func, select
 
+from annotator.agreement.presentation import outlet_warnings
 from annotator.articles.queries import restrict_articles
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
@@ -94,6 +95,8 @@ class Overview:
     articles: ArticlePage
     settled: SettledCounts | None = None  # labelled sentences by how they are decided
     queues: list[Queue] = field(default_factory=list)
+    # Per outlet id: every warning of its row (agreement.presentation.outlet_warnings).
+    outlet_warnings: dict[int, list[str]] = field(default_factory=dict)
 
 
 def _stats_query(*columns) -> Select:
@@ -125,7 +128,8 @@ def overview(filters: ArticleFilter, sort: str = "alpha", direction: str = "asc"
     """Pool the filtered articles' stored statistics into the overview's figures."""
     rows = _fetch_raw(restrict_stats(_stats_query(
         Article.outlet_id, ArticleStats.stats, ArticleStats.coder_records,
-        ArticleStats.unanimous, ArticleStats.majority, ArticleStats.unresolved), filters))
+        ArticleStats.unanimous, ArticleStats.majority, ArticleStats.unresolved,
+        Article.id, Article.published_at), filters))
     articles, _ = unpack([r[1] for r in rows], article_dtype(Q))
     coders, coder_article = unpack([r[2] for r in rows], coder_dtype(Q))
     outlet_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -139,6 +143,7 @@ def overview(filters: ArticleFilter, sort: str = "alpha", direction: str = "asc"
     users = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_([p.reviewer_id for p in people])))}
     people.sort(key=lambda p: (p.kappa.value is None, p.kappa.value or 0.0, p.reviewer_id))
+    samples = _outlet_samples(rows)
     settled, changes = apply_adjudications(stored_settled(r[3:6] for r in rows),
                                            adjudicated_labels(filters))
     for p in people:
@@ -151,7 +156,23 @@ def overview(filters: ArticleFilter, sort: str = "alpha", direction: str = "asc"
         reviewers=[(users[p.reviewer_id], p) for p in people],
         articles=article_page(filters, sort, direction, page),
         settled=settled,
+        outlet_warnings={f.key: outlet_warnings(*samples[f.key], f) for f in outlets},
     )
+
+
+def _outlet_samples(rows: list[tuple]) -> dict[int, tuple[int, int | None]]:
+    """Return each outlet's distinct articles and publication span in days (None if undated)."""
+    articles: dict[int, set[int]] = {}
+    dates: dict[int, list] = {}
+    for row in rows:
+        outlet_id, article_id, published = row[0], row[6], row[7]
+        articles.setdefault(outlet_id, set()).add(article_id)
+        if published is not None:
+            if isinstance(published, str):  # the raw SQLite driver gives text
+                published = datetime.fromisoformat(published)
+            dates.setdefault(outlet_id, []).append(published)
+    return {k: (len(ids), (max(dates[k]) - min(dates[k])).days if k in dates else None)
+            for k, ids in articles.items()}
 
 
 def article_page(filters: ArticleFilter, sort: str, direction: str, page: int) -> ArticlePage:
@@ -212,16 +233,20 @@ def reviewer_report(user_id: int, filters: ArticleFilter) -> ReviewerReport | No
     user = db.session.get(User, user_id)
     if user is None:
         return None
+    # The reviewer's figures pool every filtered article, as the overview does: "alpha without
+    # them" is the filtered articles' alpha with their labels taken out, compared with the
+    # overview's headline alpha. Pooling only their own articles gave another figure.
+    rows = _fetch_raw(restrict_stats(
+        _stats_query(ArticleStats.stats, ArticleStats.coder_records), filters))
+    articles, _ = unpack([r[0] for r in rows], article_dtype(Q))
+    coders, _ = unpack([r[1] for r in rows], coder_dtype(Q))
+    mine = [f for f in rollup.reviewers(articles, coders, LABELS) if f.reviewer_id == user_id]
     query = restrict_stats(
-        _stats_query(ArticleStats.stats, ArticleStats.coder_records, ArticleStats.pair_records)
+        _stats_query(ArticleStats.pair_records)
         .join(Assignment, (Assignment.queue_id == ArticleStats.queue_id)
               & (Assignment.article_id == ArticleStats.article_id))
         .where(Assignment.reviewer_id == user_id, Assignment.status == Status.SUBMITTED), filters)
-    rows = db.session.execute(query).all()
-    articles, _ = unpack([r.stats for r in rows], article_dtype(Q))
-    coders, _ = unpack([r.coder_records for r in rows], coder_dtype(Q))
-    pairs, _ = unpack([r.pair_records for r in rows], pair_dtype(Q))
-    mine = [f for f in rollup.reviewers(articles, coders, LABELS) if f.reviewer_id == user_id]
+    pairs, _ = unpack([r[0] for r in _fetch_raw(query)], pair_dtype(Q))
     pairwise = rollup.colleagues(pairs, user_id)
     users = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_([p.coder_b for p in pairwise])))}
@@ -253,6 +278,7 @@ class ArticleDetail:
     stats: ArticleStats | None
     warnings: list[str]
     in_progress: int
+    assignments: list[Assignment] = field(default_factory=list)  # one per reviewer column
 
 
 def majority_label(labels: list[str | None]) -> str | None:
@@ -309,7 +335,7 @@ def article_detail(article_id: int, queue_id: int | None) -> ArticleDetail | Non
         Assignment.queue_id == queue.id, Assignment.article_id == article_id,
         Assignment.status == Status.ACTIVE))
     return ArticleDetail(article, queue, queues, [a.reviewer for a in assignments], rows,
-                         stats, warnings, in_progress)
+                         stats, warnings, in_progress, assignments)
 
 
 # Settled sentences and accuracy against gold: the stored statistics count each sentence as
@@ -364,3 +390,19 @@ def stats_are_stale() -> bool:
             select(Assignment.queue_id, Assignment.article_id)
             .where(Assignment.status == Status.SUBMITTED).distinct().subquery()))
     return bool(old) or stored != expected
+
+
+# Built once: an ETag check runs it on every conditional request.
+_S, _G = ArticleStats.__table__, Adjudication.__table__
+_VERSION = select(
+    select(func.count()).select_from(_S).scalar_subquery(),
+    select(func.max(_S.c.updated_at)).scalar_subquery(),
+    select(func.count()).select_from(_G).scalar_subquery(),
+    select(func.max(_G.c.updated_at)).scalar_subquery(),
+)
+
+
+def figures_version() -> tuple:
+    """Return what the agreement figures depend on, cheaply: it changes whenever work is
+    submitted or reopened (the stored statistics) or a gold label is set (for ETags)."""
+    return tuple(db.session.connection().execute(_VERSION).one())

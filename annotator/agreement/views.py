@@ -7,7 +7,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, render_template, request, url_for
 
 from annotator.agreement import queries
-from annotator.agreement.presentation import alpha_chart, method_note_blocks
+from annotator.agreement.presentation import (
+    WHICH_NUMBER,
+    alpha_chart,
+    group_verdict,
+    method_note_parts,
+)
 from annotator.articles.forms import FilterForm
 from annotator.filters import ArticleFilter
 from annotator.inputs import db_int
@@ -40,7 +45,8 @@ def overview():
         outlet_link=outlet_link,
         alpha_chart=alpha_chart(report.outlets),
         mix_chart=charts.mix_chart(mix_rows, report.labels),
-        heat_bucket=charts.heat_bucket, notes=method_note_blocks(),
+        heat_bucket=charts.heat_bucket, notes=method_note_parts(),
+        verdict=group_verdict(report.overall), which_number=WHICH_NUMBER,
     )
 
 

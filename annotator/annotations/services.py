@@ -1,4 +1,4 @@
-"""The reviewer workspace's writes: labels, sources, submit and reopen (reads: queries.py).
+"""The reviewer workspace's writes: labels (set, clear), sources, submit, reopen (reads: queries).
 
 Every write is one transaction, taken as a write transaction up front (BEGIN IMMEDIATE on
 SQLite, the assignment row locked FOR UPDATE on PostgreSQL), so two tabs saving at once
@@ -40,7 +40,7 @@ NOT_ACTIVE_REASONS = {
 @dataclass
 class SaveResult:
     unit_id: int
-    label: str
+    label: str | None  # None: the label was cleared
     changed: bool
 
 
@@ -121,6 +121,32 @@ def save_label(assignment_id: int, user: User, unit_id: int, label: str) -> Save
                                            "new_label": label, "changed_at": now})
         _renew_lease(assignment_id, row.queue_id)
     return SaveResult(unit_id=unit_id, label=label, changed=changed)
+
+
+def clear_label(assignment_id: int, user: User, unit_id: int) -> SaveResult:
+    """Remove one unit's label (it needs one again before submitting); the history keeps it."""
+    user_id = user.id
+    with write_transaction():
+        conn = db.session.connection()
+        row = conn.execute(_LOCK, {"assignment_id": assignment_id}).first()
+        if row is None:
+            raise WorkspaceError(404, "There is no such assignment.")
+        if row.reviewer_id != user_id:
+            raise WorkspaceError(403, "Only the reviewer this article was given to can change it.")
+        current = conn.execute(_CURRENT, {"assignment_id": assignment_id, "unit_id": unit_id,
+                                          "article_id": row.article_id}).first()
+        if current is None:
+            raise WorkspaceError(400, "That sentence is not part of this article.")
+        if row.status != Status.ACTIVE:
+            raise WorkspaceError(409, NOT_ACTIVE_REASONS.get(row.status, "It is read-only."))
+        changed = current.annotation_id is not None
+        if changed:
+            conn.execute(delete(_N).where(_N.c.id == current.annotation_id))
+            conn.execute(_INSERT_HISTORY, {"assignment_id": assignment_id, "unit_id": unit_id,
+                                           "user_id": user_id, "old_label": current.label,
+                                           "new_label": None, "changed_at": utcnow()})
+        _renew_lease(assignment_id, row.queue_id)
+    return SaveResult(unit_id=unit_id, label=None, changed=changed)
 
 
 # submit_assignment and reopen_assignment are the only places these transitions happen:

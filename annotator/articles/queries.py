@@ -138,3 +138,20 @@ def iter_article_records(article_ids: list[int] | None = None,
             yield article_record(article)
         last_id = batch[-1].id
         db.session.expunge_all()
+
+
+def article_slice(flt: ArticleFilter, limit: int, offset: int) -> tuple[list[Article], int,
+                                                                       dict[int, int]]:
+    """Return `limit` of the filter's articles from `offset` (newest first), their total and
+    each one's unit count: the API's pages, in the order of the article list."""
+    query = matching_articles(select(Article).options(selectinload(Article.outlet)), flt)
+    total = db.session.scalar(
+        matching_articles(select(func.count(Article.id)), flt))
+    articles = list(db.session.scalars(
+        query.order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+        .limit(limit).offset(offset)))
+    ids = [a.id for a in articles]
+    units = dict(db.session.execute(
+        select(Unit.article_id, func.count()).where(Unit.article_id.in_(ids))
+        .group_by(Unit.article_id)).all()) if ids else {}
+    return articles, total, units

@@ -3,10 +3,10 @@
 import sys
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from annotator.auth import services
+from annotator.auth import services, tokens
 from annotator.extensions import db
 from annotator.models.auth import User
 from annotator.vocabulary import ROLES
@@ -61,4 +61,28 @@ def ensure_admin_command(username: str) -> None:
     click.echo("You will choose your own password at first login.")
 
 
-COMMANDS = [create_user_command, reset_password_command, ensure_admin_command]
+api_token_cli = AppGroup("api-token", help="Personal tokens for the HTTP API.")
+
+
+@api_token_cli.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for (shown in token lists).")
+@click.option("--expires-days", type=click.IntRange(1, tokens.MAX_EXPIRES_DAYS), default=None,
+              help="Days until the token stops working (default: it does not expire).")
+def api_token_create_command(username: str, name: str, expires_days: int | None) -> None:
+    """Create an API token for USERNAME and print it once (only its hash is stored)."""
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user named {username!r}.")
+    try:
+        new = tokens.create_token(user, name, expires_days)
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    expiry = (f"expires {new.token.expires_at.isoformat(timespec='seconds')}Z"
+              if new.token.expires_at else "does not expire")
+    click.echo(f"Token {new.token.name!r} for {user.role} {user.username!r} ({expiry}); "
+               "shown once, keep it secret:", err=True)
+    click.echo(new.secret)
+
+
+COMMANDS = [create_user_command, reset_password_command, ensure_admin_command, api_token_cli]

@@ -1,8 +1,15 @@
-"""Forms for logging in and changing a password."""
+"""Forms for logging in, changing a password and creating API tokens."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import HiddenField, IntegerField, PasswordField, StringField, SubmitField
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -36,3 +43,12 @@ class ChangePasswordForm(FlaskForm):
     def validate_new_password(self, field):
         if field.data and field.data == self.current_password.data:
             raise ValidationError("Choose a password different from the current one.")
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)],
+                       description="What the token is for, e.g. “newsroom scraper”.")
+    expires_days = IntegerField("Expires after (days)",
+                                validators=[Optional(), NumberRange(min=1, max=3650)],
+                                description="Leave empty for a token that does not expire.")
+    submit = SubmitField("Create token")

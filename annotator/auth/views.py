@@ -1,10 +1,11 @@
-"""Login, logout and password change pages."""
+"""Login, logout, password change and API token pages."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from annotator.auth import services
-from annotator.auth.forms import ChangePasswordForm, LoginForm
+from annotator.auth import services, tokens
+from annotator.auth.forms import ChangePasswordForm, LoginForm, TokenForm
+from annotator.errors import AccountError
 from annotator.security import is_safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -66,3 +67,35 @@ def change_password():
         form.current_password.errors.append(error)
     return render_template("auth/change_password.html", form=form,
                            status=400 if form.errors else 200), (400 if form.errors else 200)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def api_tokens():
+    """List the user's API tokens (admins: everyone's) and create one, shown once."""
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            created = tokens.create_token(current_user, form.name.data, form.expires_days.data)
+        except AccountError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            form = TokenForm(formdata=None)
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/tokens.html", form=form, created=created, state=tokens.token_state,
+        mine=[(t, current_user) for t in tokens.user_tokens(current_user.id)],
+        everyone=tokens.all_tokens() if current_user.is_admin else [],
+    ), status
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int):
+    """Revoke one of the user's tokens (admins: anyone's); it stops working at once."""
+    try:
+        token = tokens.revoke_token(token_id, current_user)
+    except AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Token “{token.name}” revoked.", "success")
+    return redirect(url_for("auth.api_tokens"))

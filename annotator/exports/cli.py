@@ -79,6 +79,11 @@ def write(download: downloads.Download, output: str) -> None:
         for chunk in download.chunks:
             fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
     click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)", err=True)
+    if download.metadata is not None:  # a CSV: its metadata goes beside it
+        meta = downloads.sidecar(download)
+        side = path.with_name(path.name + downloads.SIDECAR_SUFFIX)
+        side.write_text("".join(meta.chunks), encoding="utf-8")
+        click.echo(f"wrote {side} (the CSV's metadata)", err=True)
 
 
 @export_cli.command("annotations")

@@ -1,8 +1,14 @@
-"""Exports of labels, the reliability matrix and gold labels, streamed for any filter."""
+"""Exports of labels, the reliability matrix and gold labels, streamed for any filter.
+
+A CSV file holds its table only, so it opens clean in a spreadsheet; its metadata (filter,
+time, version, definitions) is a sidecar JSON file, `<file>.csv-metadata.json` (the W3C
+"CSV on the Web" name), built by `sidecar`. JSON Lines and XLSX keep their metadata inline.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,9 +29,8 @@ from annotator.exports.label_rows import (
     matrix_row,
     pseudonym_key,
 )
-from annotator.exports.metadata import comment_block, export_filename, metadata
+from annotator.exports.metadata import export_filename, metadata
 from annotator.exports.writers import (
-    CSV_READING_HINT,
     csv_stream,
     jsonl_text_stream,
     matrix_csv_stream,
@@ -92,6 +97,26 @@ class Download:
     filename: str
     mimetype: str
     chunks: Iterator[str] | Iterator[bytes]
+    # A CSV's metadata and header, for its sidecar file (None: the file carries its own).
+    metadata: Callable[[], dict] | None = None
+    columns: tuple[str, ...] = ()
+
+
+SIDECAR_SUFFIX = "-metadata.json"
+SIDECAR_NOTE = ("The CSV file named in 'url' holds only the table: a header row, then one row "
+                "per record. This file describes it: the filter, when and by which version it "
+                "was made, and what each column means.")
+
+
+def sidecar(download: Download) -> Download:
+    """Return the metadata file of a CSV download: <its name>-metadata.json."""
+    if download.metadata is None:
+        raise ValueError(f"{download.filename} carries its metadata inline")
+    meta = {"url": download.filename, "about": SIDECAR_NOTE, **download.metadata()}
+    if download.columns:
+        meta["columns"] = list(download.columns)
+    text = json.dumps(meta, ensure_ascii=False, indent=2, default=str) + "\n"
+    return Download(download.filename + SIDECAR_SUFFIX, MIMETYPES["json"], iter([text]))
 
 
 def reviewer_names(with_names: bool = False) -> ReviewerNames:
@@ -142,10 +167,12 @@ def annotations_export(flt: ArticleFilter, fmt: str, with_names: bool = False) -
         else:
             rows = (r for unit, cluster in _with_clusters(units)
                     for r in annotation_csv_rows(unit, names, cluster))
-            yield from csv_stream(ANNOTATION_CSV_FIELDS, rows,
-                                  comment_block(meta, CSV_READING_HINT))
+            yield from csv_stream(ANNOTATION_CSV_FIELDS, rows)
 
-    return Download(_name("annotations", flt, made, fmt), MIMETYPES[fmt], generate())
+    if fmt == "jsonl":
+        return Download(_name("annotations", flt, made, fmt), MIMETYPES[fmt], generate())
+    return Download(_name("annotations", flt, made, fmt), MIMETYPES[fmt], generate(),
+                    lambda: meta, tuple(ANNOTATION_CSV_FIELDS))
 
 
 def matrix_export(flt: ArticleFilter, with_names: bool = False) -> Download:
@@ -157,14 +184,17 @@ def matrix_export(flt: ArticleFilter, with_names: bool = False) -> Download:
         names = reviewer_names(with_names)
         ids = label_stream.reviewer_ids(flt)
         column_of = {rid: i for i, rid in enumerate(ids)}
-        meta = _meta("reliability-matrix", flt, made, MATRIX_DEFINITIONS, reviewers=len(ids),
-                     reviewer_names="usernames" if with_names else "pseudonyms")
         rows = (matrix_row(unit, column_of, len(ids))
                 for unit in label_stream.iter_units(flt, sources=False))
-        yield from matrix_csv_stream(matrix_header([names[i] for i in ids]), rows,
-                                     comment_block(meta, CSV_READING_HINT))
+        yield from matrix_csv_stream(matrix_header([names[i] for i in ids]), rows)
 
-    return Download(_name("reliability-matrix", flt, made, "csv"), MIMETYPES["csv"], generate())
+    def meta() -> dict:
+        ids = label_stream.reviewer_ids(flt)
+        return _meta("reliability-matrix", flt, made, MATRIX_DEFINITIONS, reviewers=len(ids),
+                     reviewer_names="usernames" if with_names else "pseudonyms")
+
+    return Download(_name("reliability-matrix", flt, made, "csv"), MIMETYPES["csv"], generate(),
+                    meta)
 
 
 def gold_export(flt: ArticleFilter, with_names: bool = False) -> Download:
@@ -178,6 +208,7 @@ def gold_export(flt: ArticleFilter, with_names: bool = False) -> Download:
         names = reviewer_names(with_names)
         rows = (gold_row(unit, names)
                 for unit in label_stream.iter_units(flt, sources=False, gold=True))
-        yield from csv_stream(GOLD_FIELDS, rows, comment_block(meta, CSV_READING_HINT))
+        yield from csv_stream(GOLD_FIELDS, rows)
 
-    return Download(_name("gold-labels", flt, made, "csv"), MIMETYPES["csv"], generate())
+    return Download(_name("gold-labels", flt, made, "csv"), MIMETYPES["csv"], generate(),
+                    lambda: meta, tuple(GOLD_FIELDS))

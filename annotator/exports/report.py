@@ -21,14 +21,21 @@ from sqlalchemy import select
 
 from annotator.adjudication.queries import reviewer_accuracy, settled_counts
 from annotator.agreement import queries as agreement_queries
-from annotator.agreement.presentation import alpha_chart, method_note_blocks, method_notes
+from annotator.agreement.presentation import (
+    WHICH_NUMBER,
+    alpha_chart,
+    group_verdict,
+    method_note_blocks,
+    method_notes,
+    outlet_warnings,
+)
 from annotator.annotations import label_stream
 from annotator.config import VERSION
 from annotator.exports import report_tables as rr
 from annotator.exports.downloads import MIMETYPES, Download, reviewer_names
 from annotator.exports.label_rows import ReviewerNames
-from annotator.exports.metadata import comment_block, export_filename, metadata
-from annotator.exports.writers import CSV_READING_HINT, csv_stream, meta_rows, write_xlsx
+from annotator.exports.metadata import export_filename, metadata
+from annotator.exports.writers import csv_stream, meta_rows, write_xlsx
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models import Article, Outlet, Queue
@@ -44,6 +51,8 @@ from annotator.timeutil import utcnow
 from annotator.vocabulary import LABELS
 
 TABLES = ("articles", "outlets", "reviewers", "domains")
+_HEADERS = {"articles": rr.ARTICLE_FIELDS, "outlets": rr.OUTLET_FIELDS,
+            "reviewers": rr.REVIEWER_FIELDS, "domains": rr.DOMAIN_FIELDS}
 CHUNK = 2000
 
 
@@ -156,10 +165,9 @@ def filename(report: Report, part: str, ext: str) -> str:
 
 
 def csv_chunks(report: Report, table: str) -> Iterator[str]:
-    """Yield one report table as CSV with its comment header."""
+    """Yield one report table as CSV: the header, then the rows (metadata in the sidecar)."""
     header, rows = table_rows(report, table)
-    meta = dict(report.meta, table=table)
-    yield from csv_stream(header, rows, comment_block(meta, CSV_READING_HINT))
+    yield from csv_stream(header, rows)
 
 
 def json_chunks(report: Report) -> Iterator[str]:
@@ -231,7 +239,8 @@ def html_chunks(report: Report) -> Iterator[str]:
                   for row in lowest_articles(report)],
         reviewers=[dict(zip(rr.REVIEWER_FIELDS, row, strict=True)) for row in report.reviewers],
         notes=method_note_blocks(),
-        outlet_definitions=OUTLET_DEFINITIONS,
+        outlet_definitions=OUTLET_DEFINITIONS, outlet_warnings=outlet_warnings,
+        verdict=group_verdict(report.overall), which_number=WHICH_NUMBER,
     )
 
 
@@ -250,5 +259,6 @@ def download(flt: ArticleFilter, fmt: str, with_names: bool = False) -> Download
     table = fmt.removeprefix("csv-")
     if table in TABLES:
         return Download(filename(report, f"agreement-{table}", "csv"), MIMETYPES["csv"],
-                        csv_chunks(report, table))
+                        csv_chunks(report, table), lambda: dict(report.meta, table=table),
+                        tuple(_HEADERS[table]))
     raise ValueError(f"unknown report format {fmt!r}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from annotator.agreement.presentation import group_verdict, outlet_warnings
 from annotator.exports.metadata import iso
 from annotator.outlets.tallies import UNRESOLVED, DomainFigures, OutletFigures
 from annotator.vocabulary import LABELS, STANCES
@@ -64,7 +65,7 @@ def outlet_row(figures: OutletFigures, agreement: Any | None) -> list:
         a.interval.high if a else None, value(a.percent_agreement) if a else None,
         *figures.mix.values(), figures.factual, figures.supported_share,
         figures.contradicted_share, figures.self_only_share,
-        warnings_text(figures.warnings + (a.warnings if a else [])),
+        warnings_text(outlet_warnings(figures.articles, figures.span_days, a)),
     ]  # fmt: skip
 
 
@@ -99,6 +100,7 @@ def overall_rows(overall: Any, settled: Any) -> list[list]:
         ["alpha", value(overall.alpha), overall.alpha.reason or ""],
         ["alpha_low", interval.low, interval.reason or interval.method],
         ["alpha_high", interval.high, ""],
+        ["alpha_verdict", group_verdict(overall).level, group_verdict(overall).headline],
         ["percent_agreement", value(overall.percent_agreement), ""],
         ["fleiss_kappa", value(overall.fleiss), ""],
         ["gwet_ac1", value(overall.ac1), ""],

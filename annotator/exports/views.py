@@ -43,6 +43,17 @@ def send(download: downloads.Download) -> Response:
     return response
 
 
+# Each CSV download by its file name: the metadata route builds the same download and sends
+# its sidecar instead (the CSV itself holds only the table).
+CSV_FILES = {
+    "annotations.csv": lambda flt, names: downloads.annotations_export(flt, "csv", names),
+    "reliability-matrix.csv": downloads.matrix_export,
+    "gold-labels.csv": downloads.gold_export,
+    **{f"agreement-{table}.csv": (lambda t: lambda flt, names: report_exports.download(
+        flt, f"csv-{t}", names))(table) for table in report_exports.TABLES},
+}
+
+
 @bp.route("/")
 def index():
     """Show the filter and a download button for every export."""
@@ -133,3 +144,13 @@ def report_reviewers():
 def report_domains():
     """Download the report's source-domain table as CSV."""
     return _report("csv-domains")
+
+
+@bp.route("/csv-metadata.json")
+def csv_metadata():
+    """Download the metadata of one CSV export (?file=annotations.csv ...) as JSON."""
+    make = CSV_FILES.get(request.args.get("file", ""))
+    if make is None:
+        abort(400, description="Say which CSV file: ?file= one of " + ", ".join(CSV_FILES) + ".")
+    flt, names = _download_filter()
+    return send(downloads.sidecar(make(flt, names)))

@@ -8,7 +8,7 @@ area may read any table, and no area imports another to reach a model.
 from annotator.models.agreement import ArticleStats
 from annotator.models.annotations import Adjudication, Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
-from annotator.models.auth import LoginThrottle, User
+from annotator.models.auth import ApiToken, LoginThrottle, User
 from annotator.models.claims import (
     ClaimCluster,
     ClaimDecision,
@@ -20,6 +20,7 @@ from annotator.models.claims import (
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 
 __all__ = [
+    "ApiToken",
     "Adjudication", "Annotation", "AnnotationHistory", "Article", "ArticleStats", "Assignment",
     "ClaimCluster", "ClaimDecision", "ClaimKey", "ClaimMember", "ClaimPair", "ClaimQueueOption",
     "ImportBatch", "LoginThrottle", "Outlet", "Queue", "QueueArticle", "QueueReviewer",

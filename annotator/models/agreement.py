@@ -47,7 +47,8 @@ class ArticleStats(db.Model):
     stats: Mapped[bytes] = mapped_column(LargeBinary)
     coder_records: Mapped[bytes] = mapped_column(LargeBinary)
     pair_records: Mapped[bytes] = mapped_column(LargeBinary)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Indexed: the API's ETag reads max(updated_at) and count(*) on every conditional GET.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     queue: Mapped[Queue] = relationship()  # noqa: F821
     article: Mapped[Article] = relationship()  # noqa: F821

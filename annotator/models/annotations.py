@@ -99,6 +99,6 @@ class Adjudication(db.Model):
     rationale: Mapped[str] = mapped_column(Text, default="")
     adjudicator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     unit: Mapped[Unit] = relationship()  # noqa: F821

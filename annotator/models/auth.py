@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     # Not a column: the login (a UserSession id) this object came through, set by the login
     # and by the user loader. It is part of the session id, so each login can end alone.
     login_session_id = None
+    # Not a column: the API token this object came through (auth.tokens.token_user).
+    api_token_id = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -96,3 +98,25 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     window_start: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None]
+
+
+class ApiToken(db.Model):
+    """A personal API token: only its SHA-256 is stored; the token itself is shown once.
+
+    A request with `Authorization: Bearer <token>` acts as the token's user, with the user's
+    role, while the token is neither revoked nor expired and the user is active.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters of the token, shown in lists so a user can tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Written at most every few minutes (auth.tokens.USED_EVERY), not on every request.
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

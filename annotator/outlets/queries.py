@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 
 from annotator.agreement import queries as agreement_queries
+from annotator.agreement.presentation import outlet_warnings
 from annotator.annotations import label_stream
 from annotator.articles.queries import restrict_articles
 from annotator.extensions import db
@@ -31,6 +32,18 @@ class OutletRow:
     first_published: object
     last_published: object
     agreement: GroupFigures | None
+
+    @property
+    def span_days(self) -> int | None:
+        """Return the days between the first and last publication date, or None."""
+        if self.first_published is None or self.last_published is None:
+            return None
+        return (self.last_published - self.first_published).days
+
+    @property
+    def warnings(self) -> list[str]:
+        """Return the outlet row's warnings, as every page and export words them."""
+        return outlet_warnings(self.articles, self.span_days, self.agreement)
 
 
 @dataclass
@@ -56,6 +69,11 @@ class OutletPage:
     agreement: GroupFigures | None
     domains: list[DomainFigures]
     articles: list[OutletArticle]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Return the outlet's warnings, as every page and export words them."""
+        return outlet_warnings(self.figures.articles, self.figures.span_days, self.agreement)
     more_articles: int
 
 

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 
+from annotator.agreement.presentation import MIN_ARTICLES, MIN_SPAN_DAYS, sample_warnings
 from annotator.stats.sentences import UnitLabels, decide
 from annotator.vocabulary import LABELS, STANCES
 
 FACTUAL = ("fact", "claim")
 UNRESOLVED = "unresolved"
 MIXED = "mixed"  # a reviewer who linked one domain to one sentence with different stances
-MIN_ARTICLES = 20
-MIN_SPAN_DAYS = 30
 
 DEFINITIONS = {
     "sentences": "Labelled sentences (a sentence labelled in two queues counts once per queue).",
@@ -94,16 +93,8 @@ class OutletFigures:
 
     @property
     def warnings(self) -> list[str]:
-        """Return the small-sample warnings for this outlet."""
-        found = []
-        if self.articles < MIN_ARTICLES:
-            found.append(f"too few articles ({self.articles}, fewer than {MIN_ARTICLES})")
-        span = self.span_days
-        if span is None:
-            found.append("no publication dates, so no span")
-        elif span < MIN_SPAN_DAYS:
-            found.append(f"too short a span ({span} days, under {MIN_SPAN_DAYS})")
-        return found
+        """Return the small-sample warnings for this outlet (agreement.presentation's rules)."""
+        return sample_warnings(self.articles, self.span_days)
 
 
 @dataclass

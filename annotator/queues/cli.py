@@ -26,7 +26,8 @@ def _queue_or_fail(name: str):
 @click.argument("name")
 @click.option("--overlap", type=click.IntRange(1, 10), default=2, show_default=True,
               help="Reviewers per article.")
-@click.option("--reviewers", default="", help="Comma-separated usernames of the pool.")
+@click.option("--reviewers", default="",
+              help="Comma-separated usernames of the pool: at least --overlap of them.")
 @click.option("--ordering", type=click.Choice(QUEUE_ORDERS), default="oldest", show_default=True)
 @click.option("--status", type=click.Choice(QUEUE_STATUSES), default="open", show_default=True)
 @click.option("--lease-minutes", type=click.IntRange(1, 10080), default=120, show_default=True)
@@ -34,7 +35,7 @@ def _queue_or_fail(name: str):
 @click.option("--description", default="")
 def create_command(name, overlap, reviewers, ordering, status, lease_minutes, due,
                    description) -> None:
-    """Create a queue, optionally with its reviewer pool."""
+    """Create a queue with its reviewer pool (at least as many reviewers as the overlap)."""
     try:
         users = queries.users_by_name(reviewers.split(",")) if reviewers else []
         queue = services.create_queue(
@@ -44,7 +45,7 @@ def create_command(name, overlap, reviewers, ordering, status, lease_minutes, du
             [u.id for u in users])
     except services.QueueError as exc:
         raise click.ClickException(str(exc)) from exc
-    pool = ", ".join(u.username for u in users) or "nobody yet"
+    pool = ", ".join(u.username for u in users)
     click.echo(f"Created queue {queue.name!r} (id {queue.id}), overlap {overlap}, pool: {pool}.")
 
 

@@ -19,7 +19,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -31,7 +30,7 @@ from annotator.inputs import DayField, db_int
 from annotator.models.articles import ImportBatch, Outlet
 from annotator.models.auth import User
 from annotator.models.queues import Queue
-from annotator.queues.services import SKIP_REASON_LABELS, QueueFields
+from annotator.queues.services import SKIP_REASON_LABELS, QueueError, QueueFields, check_pool_size
 from annotator.sanitize import clean_plain
 
 
@@ -46,6 +45,21 @@ ORDER_CHOICES = [("oldest", "Oldest first (publication date)"),
                  ("newest", "Newest first (publication date)"),
                  ("random", "Random (fixed when added)"),
                  ("fewest", "Fewest reviews first")]
+
+
+class InRange:
+    """A number between lo and hi whose error says what was typed and which bound it broke."""
+
+    def __init__(self, lo: int, hi: int, unit: str):
+        self.lo, self.hi, self.unit = lo, hi, unit
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is None or self.lo <= value <= self.hi:
+            return
+        if value < self.lo:
+            raise ValidationError(f"{value} is too few: at least {self.lo} {self.unit}.")
+        raise ValidationError(f"{value} is too many: at most {self.hi} {self.unit}.")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -67,20 +81,28 @@ class QueueForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)],
                                 description="What reviewers should know about this queue.")
     overlap = IntegerField("Reviewers per article (overlap)", default=2,
-                           validators=[InputRequired(), NumberRange(1, 10)],
+                           validators=[InputRequired("Give how many reviewers label each "
+                                                     "article, a whole number."),
+                                       InRange(1, 10, "reviewers per article")],
                            description="1 to 10 different reviewers label each article.")
     reviewers = MultiCheckboxField("Reviewer pool", coerce=db_int, validate_choice=True)
     due_date = DayField("Due date", validators=[Optional()])
     status = SelectField("Status", choices=choices(STATUS_CHOICES), default="open")
     ordering = SelectField("Order", choices=choices(ORDER_CHOICES), default="oldest")
     lease_minutes = IntegerField(
-        "Lease length (minutes)", default=120, validators=[InputRequired(), NumberRange(1, 10080)],
+        "Lease length (minutes)", default=120,
+        validators=[InputRequired("Give the lease length in minutes, a whole number."),
+                    InRange(1, 10080, "minutes (a week)")],
         description="How long a reviewer holds an article without saving a label before "
                     "its slot can go back to the pool. Every saved label renews it.")
     submit = SubmitField("Save queue")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_overlap: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A new queue's pool must give its overlap; an existing queue's pool may shrink
+        # (people leave: the progress page lists what can no longer be completed), but a
+        # raised overlap must fit the pool.
+        self.current_overlap = current_overlap
         users = db.session.scalars(
             select(User).where(User.active.is_(True)).order_by(User.role.desc(), User.username))
         self.reviewers.choices = choices((u.id, f"{u.label} ({u.role})") for u in users)
@@ -89,6 +111,16 @@ class QueueForm(FlaskForm):
         field.data = clean_plain(field.data or "").strip()
         if not field.data:
             raise ValidationError("A queue needs a name.")
+
+    def validate_reviewers(self, field):
+        overlap = self.overlap.data
+        raised = self.current_overlap is None or (isinstance(overlap, int)
+                                                  and overlap > self.current_overlap)
+        if raised and isinstance(overlap, int) and 1 <= overlap <= 10:
+            try:
+                check_pool_size(overlap, len(set(field.data or [])))
+            except QueueError as exc:
+                raise ValidationError(str(exc)) from exc
 
     def fields(self) -> QueueFields:
         """Return the queue settings typed into the form."""

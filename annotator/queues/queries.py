@@ -13,12 +13,25 @@ from sqlalchemy.orm import selectinload
 
 from annotator.errors import QueueError
 from annotator.extensions import db
+from annotator.models.articles import Article
 from annotator.models.auth import User
 from annotator.models.queues import Assignment, Queue, QueueArticle, QueueReviewer
 from annotator.timeutil import utcnow
 from annotator.vocabulary import Status
 
 PACE_WINDOW_DAYS = 7
+STUCK_SHOWN = 50
+SUBMITTED_SHOWN = 100
+
+
+@dataclass
+class StuckArticle:
+    """An article that can never reach the queue's overlap with the pool it has."""
+
+    article_id: int
+    title: str
+    submitted: int
+    possible: int  # the most reviews it can still reach: held slots + pool members who never had it
 
 
 @dataclass
@@ -53,6 +66,9 @@ class QueueProgress:
     stale: list[Assignment] = field(default_factory=list)
     active: list[Assignment] = field(default_factory=list)
     skips: list[Assignment] = field(default_factory=list)
+    stuck_count: int = 0
+    stuck: list[StuckArticle] = field(default_factory=list)
+    submitted: list[Assignment] = field(default_factory=list)  # the latest, newest first
 
     @property
     def total_slots(self) -> int:
@@ -91,6 +107,7 @@ class QueueProgress:
             if self.expected_completion else None,
             "on_track": self.on_track,
             "stale_leases": self.stale_count,
+            "stuck_articles": self.stuck_count,
             "reviewers": [
                 {"username": r.username, "in_pool": r.in_pool, "submitted": r.submitted,
                  "in_progress": r.in_progress, "skipped": r.skipped, "expired": r.expired,
@@ -128,6 +145,9 @@ def queue_progress(queue: Queue, now: datetime | None = None, reviewers: bool = 
                              untouched=untouched, in_progress=articles - complete - untouched,
                              submitted_slots=slots)
     _pace(progress, now)
+    _stuck(progress)
+    if progress.stuck_count:  # the queue cannot finish at any pace: promise no date
+        progress.expected_completion = None
     progress.stale_count = db.session.scalar(
         select(func.count()).where(Assignment.queue_id == queue.id,
                                    Assignment.status == Status.ACTIVE,
@@ -137,6 +157,36 @@ def queue_progress(queue: Queue, now: datetime | None = None, reviewers: bool = 
     if lists:
         _lists(progress, now)
     return progress
+
+
+def _stuck(progress: QueueProgress) -> None:
+    """Find the articles that can never get the queue's overlap.
+
+    A reviewer gets an article at most once (pick_article), so an article short of its
+    overlap can still reach: the slots held now (active or submitted) plus the pool members
+    who never had it. Skips, expired or revoked leases and a shrunk pool lower that.
+    """
+    queue = progress.queue
+    pool = select(QueueReviewer.user_id).where(QueueReviewer.queue_id == queue.id)
+    pool_size = db.session.scalar(select(func.count()).select_from(pool.subquery())) or 0
+    had = (select(Assignment.article_id, func.count(func.distinct(Assignment.reviewer_id))
+                  .label("n"))
+           .where(Assignment.queue_id == queue.id, Assignment.reviewer_id.in_(pool))
+           .group_by(Assignment.article_id).subquery())
+    # `taken` counts the slots held now (pool members or not); a pool member who never had
+    # the article could still take one.
+    possible = QueueArticle.taken + pool_size - func.coalesce(had.c.n, 0)
+    base = (select(QueueArticle.article_id, Article.title, QueueArticle.submitted,
+                   possible.label("possible"))
+            .join(Article, Article.id == QueueArticle.article_id)
+            .outerjoin(had, had.c.article_id == QueueArticle.article_id)
+            .where(QueueArticle.queue_id == queue.id,
+                   QueueArticle.submitted < queue.overlap, possible < queue.overlap))
+    progress.stuck_count = db.session.scalar(
+        select(func.count()).select_from(base.subquery())) or 0
+    if progress.stuck_count:
+        progress.stuck = [StuckArticle(*row) for row in db.session.execute(
+            base.order_by(QueueArticle.article_id).limit(STUCK_SHOWN))]
 
 
 def _reviewers(progress: QueueProgress) -> None:
@@ -198,6 +248,10 @@ def _lists(progress: QueueProgress, now: datetime) -> None:
         .order_by(Assignment.lease_expires_at)).all()
     progress.stale = [a for a in progress.active
                       if a.lease_expires_at is not None and a.lease_expires_at < now]
+    progress.submitted = db.session.scalars(
+        base.where(Assignment.queue_id == queue_id, Assignment.status == Status.SUBMITTED)
+        .order_by(Assignment.submitted_at.desc(), Assignment.id.desc())
+        .limit(SUBMITTED_SHOWN)).all()
     progress.skips = db.session.scalars(
         base.where(Assignment.queue_id == queue_id, Assignment.status == Status.SKIPPED)
         .order_by(Assignment.updated_at.desc()).limit(200)).all()

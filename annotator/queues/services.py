@@ -84,12 +84,24 @@ def _check_fields(fields: QueueFields, queue_id: int | None = None) -> None:
         raise QueueError(f"A queue named {fields.name.strip()!r} already exists.")
 
 
+def check_pool_size(overlap: int, pool_size: int) -> None:
+    """Refuse an overlap the reviewer pool cannot give: each article needs that many people."""
+    if pool_size < overlap:
+        missing = overlap - pool_size
+        raise QueueError(
+            f"An overlap of {overlap} needs at least {overlap} reviewers in the pool, since each "
+            f"article goes to {overlap} different reviewers; the pool has {pool_size}. Add "
+            f"{missing} more reviewer{'s' if missing != 1 else ''} or lower the overlap to "
+            f"{max(pool_size, 1)}.")
+
+
 def create_queue(fields: QueueFields, reviewer_ids: list[int] = (),
                  created_by_id: int | None = None) -> Queue:
     """Create a queue with its reviewer pool."""
     try:
         with write_transaction():
             _check_fields(fields)
+            check_pool_size(fields.overlap, len(set(reviewer_ids)))
             queue = Queue(name=fields.name.strip(), overlap=fields.overlap,
                           description=fields.description.strip(), status=fields.status,
                           ordering=fields.ordering, lease_minutes=fields.lease_minutes,
@@ -114,10 +126,15 @@ def update_queue(queue_id: int, fields: QueueFields,
         if fields.overlap < busiest:
             raise QueueError(f"Overlap cannot go below {busiest}: that many reviewers already "
                              "hold or submitted one of its articles.")
+        old_overlap = queue.overlap
         for name in ("overlap", "status", "ordering", "lease_minutes", "due_date"):
             setattr(queue, name, getattr(fields, name))
         queue.name = fields.name.strip()
         queue.description = fields.description.strip()
+        if fields.overlap > old_overlap:  # a pool may shrink (people leave); a raise must fit
+            size = len(set(reviewer_ids)) if reviewer_ids is not None else db.session.scalar(
+                select(func.count()).where(QueueReviewer.queue_id == queue_id))
+            check_pool_size(fields.overlap, size)
         if reviewer_ids is not None:
             _set_pool(queue, set(reviewer_ids))
     return queue

@@ -67,7 +67,7 @@ def detail(queue_id: int):
 def edit(queue_id: int):
     """Change a queue's settings and reviewer pool."""
     queue = _queue_or_404(queue_id)
-    form = QueueForm(obj=queue)
+    form = QueueForm(obj=queue, current_overlap=queue.overlap)
     if request.method == "GET":
         form.reviewers.data = [u.id for u in queries.pool(queue.id)]
     if form.validate_on_submit():

@@ -116,13 +116,15 @@ def test_adjudication_and_outlet_pages(lead_page, live_server):
     page = lead_page
     page.goto(f"{live_server}/adjudication/")
     page.get_by_role("link", name="Disagreements").click()
+    # The first to adjudicate is the one sentence without a majority (A1p2), not a
+    # majority-settled one.
     page.get_by_role("link", name="Adjudicate", exact=True).first.click()
-    assert page.get_by_role("heading", name="A3 headline").is_visible()
+    assert page.get_by_role("heading", name="A1 headline").is_visible()
     screenshot(page, "adjudication-unit")
-    page.get_by_label("claim").check()
-    page.get_by_label("Rationale").fill("Attributed: 'they said'.")
+    page.get_by_label("opinion").check()
+    page.get_by_label("Rationale").fill("Evaluative wording.")
     page.get_by_role("button", name="Save gold label").click()
-    assert "Gold label saved: claim." in page.inner_text(".flashes")
+    assert "Gold label saved: opinion." in page.inner_text(".flashes")
     page.goto(f"{live_server}/outlets/")
     page.get_by_role("link", name="Daily Example").click()
     assert page.get_by_test_id("supported").inner_text() == "75 %"

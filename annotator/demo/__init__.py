@@ -1,0 +1,1 @@
+"""The demo workspace: fictional articles, accounts and submitted work to look around in."""
