@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.api.views import init_api
     from annotator.articles.views import bp as articles
     from annotator.auth.views import bp as auth
+    from annotator.claims.views import bp as claims
     from annotator.exports.views import bp as exports
     from annotator.main.views import bp as main
     from annotator.outlets.views import bp as outlets
@@ -92,7 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from annotator.verdicts.views import bp as verdicts
 
     for blueprint in (main, auth, articles, annotations, queues, admin, agreement, adjudication,
-                      verdicts, outlets, exports):
+                      verdicts, outlets, exports, claims):
         app.register_blueprint(blueprint)
     init_api(app)  # the /api blueprints, registered through flask-smorest for the spec
 

@@ -14,6 +14,7 @@ NAV = [
     ("Verdicts", "verdicts.index", ("lead", "admin")),
     ("Due", "verdicts.due", ("lead", "admin")),
     ("Outlets", "outlets.index", ("lead", "admin")),
+    ("Claims", "claims.index", ("lead", "admin")),
     ("Exports", "exports.index", ("lead", "admin")),
     ("Articles", "articles.index", ("lead", "admin")),
     ("Admin", "admin.index", ("admin",)),

@@ -22,6 +22,7 @@ BENCHES = [
     "bench_verdicts",
     "bench_load",
     "bench_api",
+    "bench_claims",
 ]
 
 

@@ -121,6 +121,12 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "exports.report_outlets": {"GET": LEADS},
     "exports.report_reviewers": {"GET": LEADS},
     "exports.report_domains": {"GET": LEADS},
+    # claim memory (leads); the matrix's world has no claim cluster and no pair: 404
+    "claims.index": {"GET": LEADS},
+    "claims.decide": {"POST": POST_LEADS + (400, 400)},
+    "claims.claim": {"GET": (302, 403, 403, 404, 404)},
+    "claims.unit": {"GET": (302, 403, 403, 404, 404)},
+    "claims.queue_option": {"POST": POST_LEADS + (302, 302)},
     # A CSV's metadata sidecar: the bare request names no file, so a lead gets 400 (a reason).
     "exports.csv_metadata": {"GET": (302, 403, 403, 400, 400)},
     "exports.claimreview_jsonl": {"GET": LEADS},
@@ -239,7 +245,7 @@ class World:
             "outlet_id": self.article.outlet_id, "position": 0,
             "source_id": self.source.id, "unit_id": self.article.units[0].id,
             "filename": "css/app.css", "name": "annotations.csv", "token_id": 999,
-            "verdict_id": 1, "prediction_id": 1,
+            "verdict_id": 1, "prediction_id": 1, "cluster_id": 1, "pair_id": 1,
         }
 
 

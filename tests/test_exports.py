@@ -67,7 +67,7 @@ def test_annotations_jsonl_one_row_per_submitted_label(app, corpus, lead_client)
         "queue": "Wave 1", "article_id": corpus.a1.id, "article_url": "https://example.com/a1",
         "outlet": "Daily Example", "unit_id": unit.id, "position": 1, "kind": "body",
         "start": unit.start, "end": unit.end, "text": "First body.", "text_hash": None,
-        "reviewer": alias(app, corpus.cat), "label": "claim",
+        "claim_cluster": None, "reviewer": alias(app, corpus.cat), "label": "claim",
         "sources": [{"url": "https://gov.example.org/report", "domain": "example.org",
                      "stance": "supports"}],
         "labelled_at": None, "updated_at": None, "submitted_at": "2024-01-01T00:00:00Z",

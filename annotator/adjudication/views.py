@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from annotator.adjudication import queries, services
 from annotator.adjudication.forms import AdjudicationForm
+from annotator.claims.queries import units_claims
 from annotator.extensions import db
 from annotator.inputs import db_int
 from annotator.models import Queue
@@ -52,4 +53,5 @@ def unit(queue_id: int, unit_id: int):
     status = 400 if form.errors else 200
     skip_to = queries.next_open(queue_id, unit_id)
     return render_template("adjudication/unit.html", case=case, form=form,
+                           uc=units_claims([unit_id]).get(unit_id),
                            skip_to=skip_to if skip_to != unit_id else None), status

@@ -24,6 +24,7 @@ from annotator.annotations.forms import (
     parse_source_payload,
 )
 from annotator.annotations.services import NOT_ACTIVE_REASONS
+from annotator.claims.queries import show_sources, sources_elsewhere
 from annotator.errors import NotInPool, WorkspaceError
 from annotator.inputs import accepts_json, db_int, json_body
 from annotator.queues import services as queue_services
@@ -48,8 +49,12 @@ def guidelines():
 def annotate(assignment_id: int):
     """Show an article's units with the reviewer's labels and sources."""
     workspace = queries.load_workspace(assignment_id, current_user)
+    # Claim memory, when the queue's option is on: sources (never labels) linked to the same
+    # claim in other articles' submitted work.
+    elsewhere = (sources_elsewhere([u.id for u in workspace.units], workspace.article.id)
+                 if show_sources(workspace.assignment.queue_id) else {})
     return render_template("annotations/annotate.html", ws=workspace, labels=LABELS,
-                           source_form=SourceForm(),
+                           source_form=SourceForm(), claim_sources=elsewhere,
                            read_only_reason=NOT_ACTIVE_REASONS.get(workspace.assignment.status))
 
 

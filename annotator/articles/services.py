@@ -261,7 +261,7 @@ def _insert_articles(articles: list[ParsedArticle], batch: _Batch, report: FileR
         report.line = None
         match_rows(db.session.execute(
             select(Unit.id, Unit.article_id, Unit.text)
-            .where(Unit.article_id.in_(report.article_ids))).tuples().all())
+            .where(Unit.article_id.in_(report.article_ids))).all())
 
 
 def resolve_outlet(name: str | None, domain: str | None) -> Outlet:

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request
 
 from annotator.articles.queries import article_page
+from annotator.claims.queries import article_claims
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.inputs import db_int
@@ -24,6 +25,7 @@ def index():
 
 @bp.route("/<int:article_id>")
 def detail(article_id: int):
-    """Show one article's metadata and its units in order."""
+    """Show one article's metadata and its units in order, each with its claim elsewhere."""
     article = db.get_or_404(Article, article_id, description="No such article.")
-    return render_template("articles/detail.html", article=article)
+    return render_template("articles/detail.html", article=article,
+                           claims=article_claims(article_id))

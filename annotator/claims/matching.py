@@ -39,6 +39,11 @@ NUMBERS, DATES, NEGATION, ACTORS, WORDING = CLAIM_DIFFERENCES
 BANDS = 16
 ROWS = 3
 HASHES = BANDS * ROWS
+# Index keys per sentence: the LSH bands, and one key of its first PREFIX_WORDS content words
+# (a copy with its trailing clause cut shares that key even when the cut leaves too few
+# words for the bands to meet).
+PREFIX_WORDS = 4
+KEYS = BANDS + 1
 SAME_SCORE = 0.72
 RELATED_SCORE = 0.6
 # Sentences with fewer content words ("He said.", a dateline) are not claims to match.
@@ -106,10 +111,19 @@ class Features:
     words: tuple[str, ...]  # content words in order (stemmed, no numbers, no negations)
     numbers: tuple[tuple[str, str, str], ...]  # (value, word before, word after) per quantity
     dates: tuple[tuple[str, str, str], ...]  # the same for weekdays, months, years
-    negations: int  # how many negation words, attribution included ("never said")
-    sequence: tuple[str, ...] = ()  # every word of the whole sentence in order, for swaps
-    content: frozenset[str] = frozenset()  # the content words as a set
-    scored: frozenset[str] = frozenset()  # what the score compares: words, quantities, dates
+    content: frozenset[str]  # the content words as a set
+    scored: frozenset[str]  # what the score compares: words, quantities, dates
+    text: str = ""  # the sentence as given (its words and negations are read when compared)
+
+    @property
+    def negations(self) -> int:
+        """How many negation words, attribution included ("never said")."""
+        return _whole(self.text)[0]
+
+    @property
+    def sequence(self) -> tuple[str, ...]:
+        """Every word of the whole sentence in order (stemmed), for swaps and negations."""
+        return _whole(self.text)[1]
 
 
 @dataclass(frozen=True)
@@ -217,13 +231,17 @@ def features(text: str) -> Features:
         return tuple(sorted(
             (value, words[at - 1] if at > 0 else "", words[at] if at < len(words) else "")
             for value, at, k in values if k == kind))
-    raw = [t.replace("'", "") for t in _TOKEN.findall(
-        text.translate(_QUOTES).lower().replace("n't", " not")) if not t[0].isdigit() and t != "%"]
-    negations = sum(1 for t in raw if t in _NEGATIONS)
     numbers, dates, content = context("n"), context("d"), frozenset(words)
     scored = content | {"#" + v for v, _, _ in numbers} | {"@" + v for v, _, _ in dates}
-    return Features(tuple(words), numbers, dates, negations, tuple(_stem(t) for t in raw),
-                    content, scored)
+    return Features(tuple(words), numbers, dates, content, scored, text)
+
+
+@lru_cache(maxsize=4096)
+def _whole(text: str) -> tuple[int, tuple[str, ...]]:
+    """Return the negation count and the stemmed words of the whole sentence."""
+    raw = [t.replace("'", "") for t in _TOKEN.findall(
+        text.translate(_QUOTES).lower().replace("n't", " not")) if not t[0].isdigit() and t != "%"]
+    return sum(1 for t in raw if t in _NEGATIONS), tuple(_stem(t) for t in raw)
 
 
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
@@ -309,15 +327,25 @@ def _swapped(a: Sequence[str], b: Sequence[str]) -> bool:
     return False
 
 
-def score(a: Features, b: Features) -> float:
-    """Return the content-word similarity of two sentences: mean of Jaccard and containment."""
+def _overlap(a: Features, b: Features) -> tuple[float, float, int]:
+    """Return (Jaccard, containment, size of the smaller) of the two sentences' scored sets."""
     ca, cb = a.scored, b.scored
     if not ca or not cb:
-        return 1.0 if ca == cb else 0.0
+        return (1.0, 1.0, 0) if ca == cb else (0.0, 0.0, 0)
     inter = len(ca & cb)
-    jaccard = inter / len(ca | cb)
-    containment = inter / min(len(ca), len(cb))
+    return inter / len(ca | cb), inter / min(len(ca), len(cb)), min(len(ca), len(cb))
+
+
+def score(a: Features, b: Features) -> float:
+    """Return the content-word similarity of two sentences: mean of Jaccard and containment."""
+    jaccard, containment, _ = _overlap(a, b)
     return round((jaccard + containment) / 2, 4)
+
+
+# A sentence whose every content word, quantity and date is in the other, with at least this
+# many of them and this Jaccard similarity, is the other with a trailing clause cut: "same".
+CUT_MIN_WORDS = 5
+CUT_MIN_JACCARD = 0.35
 
 
 def compare(a: Features, b: Features) -> Verdict:
@@ -336,7 +364,9 @@ def compare(a: Features, b: Features) -> Verdict:
     if _swapped(a.sequence, b.sequence):
         differs.append(ACTORS)
     if similarity < SAME_SCORE:
-        differs.append(WORDING)
+        jaccard, containment, smaller = _overlap(a, b)
+        if not (containment == 1.0 and smaller >= CUT_MIN_WORDS and jaccard >= CUT_MIN_JACCARD):
+            differs.append(WORDING)
     return Verdict(similarity, RELATED if differs else SAME, tuple(differs))
 
 
@@ -427,28 +457,56 @@ def band_keys(sigs: np.ndarray) -> np.ndarray:
     return (mixed & _KEY_MASK).astype(np.int64)
 
 
-def candidate_pairs(unit_ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Return the distinct candidate pairs (m x 2, low id first) of units sharing a key.
+def sort_keys(unit_ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return every (key, unit id) as two flat arrays sorted by key then unit, repeats dropped.
 
-    unit_ids has one id per row of keys. A key shared by more than BUCKET_ALL_PAIRS units pairs
-    each with the BUCKET_ANCHORS first ones only, so a claim repeated thousands of times costs
-    thousands of pairs, not millions.
+    The order of the key index's primary key: what the rebuild writes and groups.
     """
-    if len(unit_ids) == 0:
-        return np.empty((0, 2), dtype=np.int64)
     flat_keys = keys.reshape(-1)
     flat_ids = np.repeat(unit_ids.astype(np.int64), keys.shape[1])
     order = np.lexsort((flat_ids, flat_keys))
     flat_keys, flat_ids = flat_keys[order], flat_ids[order]
+    del order
+    keep = np.ones(len(flat_keys), dtype=bool)
+    keep[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_ids[1:] != flat_ids[:-1])
+    return flat_keys[keep], flat_ids[keep]
+
+
+def prefix_keys(feats: Sequence[Features]) -> np.ndarray:
+    """Return one key per sentence from its first PREFIX_WORDS content words (n, int64)."""
+    values = [zlib.crc32(("^" + " ".join(f.words[:PREFIX_WORDS])).encode("utf-8"))
+              for f in feats]
+    mixed = np.array(values, dtype=np.uint64) * _MULT[0] + _ADD[0]
+    mixed ^= mixed >> np.uint64(31)
+    return (mixed & _KEY_MASK).astype(np.int64)
+
+
+def index_keys(feats: Sequence[Features], hasher: WordHasher) -> np.ndarray:
+    """Return every index key (n x KEYS) of indexable sentences: LSH bands and the prefix."""
+    sigs = signatures([hasher(shingles(f)) for f in feats])
+    return np.concatenate((band_keys(sigs), prefix_keys(feats)[:, None]), axis=1)
+
+
+def candidate_pairs(flat_keys: np.ndarray, flat_ids: np.ndarray) -> np.ndarray:
+    """Return the distinct candidate pairs (m x 2, low id first) of units sharing a key.
+
+    Takes the output of :func:`sort_keys`. A key shared by more than BUCKET_ALL_PAIRS units
+    pairs each with the BUCKET_ANCHORS first ones only, so a claim repeated thousands of times
+    costs thousands of pairs, not millions. Keys held by exactly two units (most shared
+    keys) are paired without a Python loop.
+    """
+    if len(flat_keys) == 0:
+        return np.empty((0, 2), dtype=np.int64)
     boundaries = np.flatnonzero(np.diff(flat_keys)) + 1
     starts = np.concatenate(([0], boundaries))
     sizes = np.diff(np.concatenate((starts, [len(flat_keys)])))
-    left: list[np.ndarray] = []
-    right: list[np.ndarray] = []
-    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+    twos = starts[sizes == 2]
+    left: list[np.ndarray] = [flat_ids[twos]]
+    right: list[np.ndarray] = [flat_ids[twos + 1]]
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
         members = flat_ids[start:start + size]
         if size <= BUCKET_ALL_PAIRS:
-            i, j = np.triu_indices(size, k=1)
+            i, j = _TRIU[size]
         else:
             i = np.repeat(np.arange(BUCKET_ANCHORS), size)
             j = np.tile(np.arange(size), BUCKET_ANCHORS)
@@ -456,10 +514,11 @@ def candidate_pairs(unit_ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
             i, j = i[keep], j[keep]
         left.append(members[i])
         right.append(members[j])
-    if not left:
-        return np.empty((0, 2), dtype=np.int64)
     a, b = np.concatenate(left), np.concatenate(right)
     low, high = np.minimum(a, b), np.maximum(a, b)
     keep = low != high
     packed = np.unique((low[keep] << 32) | high[keep])
     return np.stack((packed >> 32, packed & 0xFFFFFFFF), axis=1)
+
+
+_TRIU = {n: np.triu_indices(n, k=1) for n in range(2, BUCKET_ALL_PAIRS + 1)}

@@ -54,10 +54,9 @@ def _keys_of(texts: Sequence[str]) -> tuple[list[int], np.ndarray, list[matching
     feats = [matching.features(t) for t in texts]
     keep = [i for i, f in enumerate(feats) if matching.indexable(f)]
     if not keep:
-        return [], np.empty((0, matching.BANDS), dtype=np.int64), feats
+        return [], np.empty((0, matching.KEYS), dtype=np.int64), feats
     hasher = matching.WordHasher()
-    sigs = matching.signatures([hasher(matching.shingles(feats[i])) for i in keep])
-    return keep, matching.band_keys(sigs), feats
+    return keep, matching.index_keys([feats[i] for i in keep], hasher), feats
 
 
 # --- matching on import ---------------------------------------------------------------------
@@ -71,7 +70,7 @@ def match_units(unit_ids: Sequence[int]) -> IndexReport:
     rows = []
     for chunk in _chunks(list(unit_ids)):
         rows.extend(db.session.execute(select(Unit.id, Unit.article_id, Unit.text)
-                                       .where(Unit.id.in_(chunk))).tuples().all())
+                                       .where(Unit.id.in_(chunk))).all())
     return match_rows(rows)
 
 
@@ -244,14 +243,13 @@ def recluster(unit_ids: Iterable[int], deep: bool = True) -> int:
         units = _closure(seeds)
         for chunk in _chunks(sorted(units)):
             old.update(db.session.execute(select(ClaimMember.unit_id, ClaimMember.cluster_id)
-                                          .where(ClaimMember.unit_id.in_(chunk))).tuples().all())
+                                          .where(ClaimMember.unit_id.in_(chunk))).all())
     else:
         units = set(seeds)
         for chunk in _chunks(sorted(seeds)):
             held = select(ClaimMember.cluster_id).where(ClaimMember.unit_id.in_(chunk))
             old.update(db.session.execute(select(ClaimMember.unit_id, ClaimMember.cluster_id)
-                                          .where(ClaimMember.cluster_id.in_(held)))
-                       .tuples().all())
+                                          .where(ClaimMember.cluster_id.in_(held))).all())
         units |= set(old)
     if not units:
         return 0
@@ -319,15 +317,17 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) 
     db.session.commit()
     ids = np.concatenate(all_ids) if all_ids else np.empty(0, dtype=np.int64)
     keys = (np.concatenate(all_keys) if all_keys
-            else np.empty((0, matching.BANDS), dtype=np.int64))
+            else np.empty((0, matching.KEYS), dtype=np.int64))
     del all_ids, all_keys
-    pairs = matching.candidate_pairs(ids, keys)
+    flat_keys, flat_ids = matching.sort_keys(ids, keys)
+    del ids, keys
+    pairs = matching.candidate_pairs(flat_keys, flat_ids)
     report.candidates = len(pairs)
     say(f"candidates: {len(pairs)} pairs")
     with write_transaction():
         db.session.execute(delete(ClaimKey))
-        _bulk_insert_keys(ids, keys)
-        del keys
+        _bulk_insert_keys(flat_keys, flat_ids)
+        del flat_keys, flat_ids
         say("keys written")
         found = _verify_pairs(pairs)
         say(f"verified: {len(found)} pairs kept")
@@ -337,7 +337,7 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) 
         edges, rejected = _all_edges()
         groups = clusters(edges, rejected)
         old = dict(db.session.execute(select(ClaimMember.unit_id, ClaimMember.cluster_id))
-                   .tuples().all())
+                   .all())
         _write_clusters(keep_ids(groups, old), old)
         report.clusters = len(groups)
     say(f"clusters: {report.clusters}")
@@ -375,18 +375,10 @@ def _all_edges() -> tuple[list[Edge], list[tuple[int, int]]]:
     return edges, rejected
 
 
-def _bulk_insert_keys(ids: np.ndarray, keys: np.ndarray) -> None:
-    """Write all keys sorted by (key, unit): the primary key's order, the fastest to insert."""
-    if not len(ids):
+def _bulk_insert_keys(flat_keys: np.ndarray, flat_ids: np.ndarray) -> None:
+    """Write all keys, sorted by (key, unit): the primary key's order, the fastest to insert."""
+    if not len(flat_keys):
         return
-    flat_keys = keys.reshape(-1)
-    flat_ids = np.repeat(ids, keys.shape[1])
-    order = np.lexsort((flat_ids, flat_keys))
-    flat_keys, flat_ids = flat_keys[order], flat_ids[order]
-    # Two units can share a key in two bands only by a 63-bit collision; drop repeats.
-    keep = np.ones(len(flat_keys), dtype=bool)
-    keep[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_ids[1:] != flat_ids[:-1])
-    flat_keys, flat_ids = flat_keys[keep], flat_ids[keep]
     connection = db.session.connection()
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":

@@ -15,6 +15,7 @@ from datetime import datetime
 from flask import current_app
 
 from annotator.annotations import label_stream
+from annotator.claims.queries import cluster_ids_of
 from annotator.config import VERSION
 from annotator.exports.label_rows import (
     ANNOTATION_CSV_FIELDS,
@@ -59,6 +60,9 @@ ANNOTATION_DEFINITIONS = {
     "start, end": "Character offsets of the sentence in the article's stored text "
                   "(Unicode code points, end exclusive).",
     "text_hash": "SHA-256 of the sentence text (UTF-8), hexadecimal.",
+    "claim_cluster": "The id of the claim (claim memory) the sentence states, shared by every "
+                     "sentence of any article that states the same claim; empty when the claim "
+                     "appears nowhere else. `flask claims export` lists each claim.",
     "sources": "Sources the reviewer linked to the sentence: URL, registered domain, stance "
                "(supports, contradicts or context). In CSV: source_urls, source_domains and "
                "source_stances hold them in the same order, separated by '|'.",
@@ -130,6 +134,20 @@ def _name(kind: str, flt: ArticleFilter, made: datetime, ext: str) -> str:
     return export_filename(kind, flt, made.date(), ext)
 
 
+def _with_clusters(units: Iterator, batch: int = 1000) -> Iterator[tuple]:
+    """Yield (unit, its claim cluster id or None), looking the clusters up a batch at a time."""
+    pending: list = []
+    for unit in units:
+        pending.append(unit)
+        if len(pending) == batch:
+            found = cluster_ids_of([u.unit_id for u in pending])
+            yield from ((u, found.get(u.unit_id)) for u in pending)
+            pending = []
+    if pending:
+        found = cluster_ids_of([u.unit_id for u in pending])
+        yield from ((u, found.get(u.unit_id)) for u in pending)
+
+
 def annotations_export(flt: ArticleFilter, fmt: str, with_names: bool = False) -> Download:
     """Stream every submitted label of the filter as JSON Lines or CSV, one row per label."""
     if fmt not in ("jsonl", "csv"):
@@ -143,10 +161,12 @@ def annotations_export(flt: ArticleFilter, fmt: str, with_names: bool = False) -
         names = reviewer_names(with_names)
         units = label_stream.iter_units(flt, sources=True)
         if fmt == "jsonl":
-            lines = (line for unit in units for line in annotation_json_lines(unit, names))
+            lines = (line for unit, cluster in _with_clusters(units)
+                     for line in annotation_json_lines(unit, names, cluster))
             yield from jsonl_text_stream(meta, lines)
         else:
-            rows = (r for unit in units for r in annotation_csv_rows(unit, names))
+            rows = (r for unit, cluster in _with_clusters(units)
+                    for r in annotation_csv_rows(unit, names, cluster))
             yield from csv_stream(ANNOTATION_CSV_FIELDS, rows)
 
     if fmt == "jsonl":

@@ -66,25 +66,26 @@ def text_hash(text: str) -> str:
 
 ANNOTATION_FIELDS = (
     "queue", "article_id", "article_url", "outlet", "unit_id", "position", "kind", "start",
-    "end", "text", "text_hash", "reviewer", "label", "sources", "labelled_at", "updated_at",
-    "submitted_at",
+    "end", "text", "text_hash", "claim_cluster", "reviewer", "label", "sources", "labelled_at",
+    "updated_at", "submitted_at",
 )  # fmt: skip
 # CSV has no lists: the sources become aligned, "|"-separated columns ("|" is always
 # percent-encoded in a stored URL, so it never occurs inside one).
 ANNOTATION_CSV_FIELDS = (
-    ANNOTATION_FIELDS[:13]
+    ANNOTATION_FIELDS[:14]
     + ("source_count", "source_urls", "source_domains", "source_stances")
-    + ANNOTATION_FIELDS[14:]
+    + ANNOTATION_FIELDS[15:]
 )
 
 
-def annotation_records(unit: UnitLabels, names: ReviewerNames) -> Iterator[dict]:
-    """Yield one JSON-ready record per label of the unit ."""
+def annotation_records(unit: UnitLabels, names: ReviewerNames,
+                       cluster: int | None = None) -> Iterator[dict]:
+    """Yield one JSON-ready record per label of the unit (cluster: its claim's id, if any)."""
     base = {
         "queue": unit.queue, "article_id": unit.article_id, "article_url": unit.article_url,
         "outlet": unit.outlet, "unit_id": unit.unit_id, "position": unit.position,
         "kind": unit.kind, "start": unit.start, "end": unit.end, "text": unit.text,
-        "text_hash": text_hash(unit.text),
+        "text_hash": text_hash(unit.text), "claim_cluster": cluster,
     }  # fmt: skip
     for lab in unit.labels:
         record = base.copy()
@@ -100,7 +101,8 @@ def annotation_records(unit: UnitLabels, names: ReviewerNames) -> Iterator[dict]
 _LABEL_JSON = {label: f',"label":"{label}","sources":' for label in LABELS}
 
 
-def annotation_json_lines(unit: UnitLabels, names: ReviewerNames) -> Iterator[str]:
+def annotation_json_lines(unit: UnitLabels, names: ReviewerNames,
+                          cluster: int | None = None) -> Iterator[str]:
     """Yield annotation_records(unit, names) already encoded, one JSON text per label.
 
     This is the hot loop of a million-label export, so the sentence's fields are encoded once
@@ -111,7 +113,7 @@ def annotation_json_lines(unit: UnitLabels, names: ReviewerNames) -> Iterator[st
         "queue": unit.queue, "article_id": unit.article_id, "article_url": unit.article_url,
         "outlet": unit.outlet, "unit_id": unit.unit_id, "position": unit.position,
         "kind": unit.kind, "start": unit.start, "end": unit.end, "text": unit.text,
-        "text_hash": text_hash(unit.text),
+        "text_hash": text_hash(unit.text), "claim_cluster": cluster,
     })[:-1] + ',"reviewer":'  # fmt: skip
     encoded = names._json
     for lab in unit.labels:
@@ -125,10 +127,12 @@ def annotation_json_lines(unit: UnitLabels, names: ReviewerNames) -> Iterator[st
                f',"updated_at":{updated},"submitted_at":{submitted}}}')
 
 
-def annotation_csv_rows(unit: UnitLabels, names: ReviewerNames) -> Iterator[list]:
+def annotation_csv_rows(unit: UnitLabels, names: ReviewerNames,
+                        cluster: int | None = None) -> Iterator[list]:
     """Yield one CSV row per label of the unit, in ANNOTATION_CSV_FIELDS order."""
     base = [unit.queue, unit.article_id, unit.article_url, unit.outlet, unit.unit_id,
-            unit.position, unit.kind, unit.start, unit.end, unit.text, text_hash(unit.text)]
+            unit.position, unit.kind, unit.start, unit.end, unit.text, text_hash(unit.text),
+            cluster]
     for lab in unit.labels:
         src = lab.sources
         yield base + [

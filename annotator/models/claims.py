@@ -42,6 +42,8 @@ class ClaimKey(db.Model):
     """One LSH band key of one unit: units sharing a key are candidate pairs."""
 
     __tablename__ = "claim_keys"
+    # On SQLite the primary key is the table (one B-tree, not a table and an index).
+    __table_args__ = {"sqlite_with_rowid": False}
 
     band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

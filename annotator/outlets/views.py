@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from annotator.articles.forms import FilterForm
 from annotator.articles.queries import named_filter
+from annotator.claims.queries import outlet_originality
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.inputs import db_int
@@ -59,7 +60,8 @@ def detail(outlet_id: int):
         "outlets/detail.html", form=form, flt=flt, p=page, mix_keys=(*LABELS, UNRESOLVED),
         definitions={**DEFINITIONS, **track_definitions(rule)}, track=track,
         trend=trend_chart([(m.month, m.n, m.share) for m in track.months]),
-        steps=verdict_queries.scale_steps(), outcome_names=OUTCOME_NAMES)
+        steps=verdict_queries.scale_steps(), outcome_names=OUTCOME_NAMES,
+        orig=outlet_originality(outlet_id))
 
 
 @bp.route("/domains")

@@ -1,7 +1,7 @@
 """claim memory: LSH keys, verified pairs with leads' decisions, claim clusters, queue option
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30 14:30:00
 
 `flask claims index --rebuild` fills the keys, pairs and clusters for articles imported before
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
@@ -21,7 +21,8 @@ def upgrade():
     op.create_table('claim_keys',
     sa.Column('band_key', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('unit_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.PrimaryKeyConstraint('band_key', 'unit_id', name=op.f('pk_claim_keys'))
+    sa.PrimaryKeyConstraint('band_key', 'unit_id', name=op.f('pk_claim_keys')),
+    sqlite_with_rowid=False
     )
     op.create_table('claim_clusters',
     sa.Column('id', sa.Integer(), nullable=False),
