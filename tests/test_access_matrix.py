@@ -189,6 +189,16 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "api_reports.reviewer": {"GET": API_LEADS},
     "api_reports.score": {"POST": (401, 403, 403, 415, 415)},
     "api_reports.export": {"GET": API_LEADS},
+    "api_verdicts.list_verdicts": {"GET": API_LEADS},
+    "api_verdicts.get_verdict": {"GET": (401, 403, 403, 404, 404)},  # no verdict 1 here
+    "api_verdicts.save_verdict": {"POST": (401, 403, 403, 415, 415)},
+    "api_verdicts.publish_verdict": {"POST": (401, 403, 403, 415, 415)},
+    "api_verdicts.due_predictions": {"GET": API_LEADS},
+    "api_verdicts.get_prediction": {"GET": (401, 403, 403, 404, 404)},
+    "api_verdicts.schedule_prediction": {"POST": (401, 403, 403, 415, 415)},
+    "api_verdicts.record_outcome": {"POST": (401, 403, 403, 415, 415)},
+    "api_verdicts.track_record": {"GET": API_LEADS},
+    "api_verdicts.compare": {"GET": API_LEADS},
 }
 
 

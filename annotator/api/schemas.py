@@ -13,15 +13,18 @@ from marshmallow.exceptions import ValidationError
 from annotator.articles.parsing import FIELDS as RECORD_FIELDS
 from annotator.articles.parsing import FORMATS
 from annotator.inputs import DB_INT_MAX, FIRST_DAY, LAST_DAY
+from annotator.outlets.comparison import MAX_OUTLETS, SORTS
 from annotator.stats.sufficient import LEVELS
 from annotator.vocabulary import (
     ASSIGNMENT_STATUSES,
     LABELS,
+    OUTCOMES,
     QUEUE_ORDERS,
     QUEUE_STATUSES,
     ROLES,
     SKIP_REASONS,
     STANCES,
+    VERDICT_STATUSES,
 )
 
 MAX_LIMIT = 1000
@@ -616,3 +619,243 @@ class ScoreSchema(Schema):
 class MeSchema(UserSchema):
     token_id = fields.Integer(allow_none=True, metadata={
         "description": "The token this request came with (null: a browser session)."})
+
+
+# --- verdicts, predictions and track records ------------------------------------------------
+
+
+class VerdictListArgs(PageArgs):
+    state = fields.String(validate=validate.OneOf(VERDICT_STATUSES), metadata={
+        "description": "Only drafts, or only published verdicts."})
+    outlet_id = _id(metadata={"description": "Only the verdicts on this outlet's sentences."})
+
+
+class CheckSourceSchema(Schema):
+    url = fields.String(required=True)
+    domain = fields.String(required=True)
+    stance = fields.String(required=True, validate=validate.OneOf(STANCES))
+    title = fields.String(allow_none=True)
+    source_link_id = fields.Integer(allow_none=True, metadata={
+        "description": "The reviewer's source it was chosen from (null: typed in by a lead)."})
+
+
+class HistorySchema(Schema):
+    action = fields.String(required=True)
+    user_id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    changed_at = UtcDateTime(required=True)
+    state = fields.Dict(required=True, metadata={"description": "The state after the change."})
+
+
+class GoldInQueueSchema(Schema):
+    queue_id = fields.Integer(required=True)
+    queue = fields.String(required=True)
+    label = fields.String(allow_none=True)
+    decided_by = fields.String(required=True)
+
+
+class VerdictSchema(Schema):
+    id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    sentence = fields.String(required=True)
+    article_id = fields.Integer(required=True)
+    outlet = fields.Nested(OutletRefSchema, required=True)
+    queue_id = fields.Integer(allow_none=True)
+    rating = fields.String(required=True)
+    rating_position = fields.Integer(required=True, metadata={
+        "description": "The rating's place on the scale (1 = best): what a change sends."})
+    rationale = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(VERDICT_STATUSES))
+    author_id = fields.Integer(required=True)
+    editor_id = fields.Integer(required=True)
+    published_by_id = fields.Integer(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
+    version = fields.Integer(required=True, metadata={
+        "description": "Send it back with a change or a publication (conflict check)."})
+    can_publish = fields.Boolean(required=True, metadata={
+        "description": "Whether you may publish it (a lead who neither wrote nor last "
+                       "changed it)."})
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class VerdictDetailSchema(VerdictSchema):
+    sources = fields.List(fields.Nested(CheckSourceSchema), required=True)
+    history = fields.List(fields.Nested(HistorySchema), required=True, metadata={
+        "description": "Every change, newest first."})
+    gold_labels = fields.List(fields.Nested(GoldInQueueSchema), required=True)
+
+
+class NewSourceSchema(Strict):
+    url = fields.String(required=True, validate=validate.Length(1, 2048))
+    stance = fields.String(required=True, validate=validate.OneOf(STANCES))
+    title = _text(300, load_default="")
+
+
+class VerdictInputSchema(Strict):
+    """What the verdict form posts: a new verdict, or (with its version) a change to one."""
+
+    unit_id = _id(required=True, metadata={
+        "description": "A sentence whose gold label is claim or fact."})
+    rating = fields.Integer(required=True, validate=validate.Range(1, 100), metadata={
+        "description": "The rating's position on the scale, 1 = best."})
+    rationale = _text(20000, load_default="")
+    source_ids = fields.List(_id(), load_default=list, validate=validate.Length(max=100),
+                             metadata={"description": "Sources the reviewers linked to the "
+                                                      "sentence (their ids)."})
+    new_sources = fields.List(fields.Nested(NewSourceSchema), load_default=list,
+                              validate=validate.Length(max=100))
+    version = _id(allow_none=True, load_default=None, metadata={
+        "description": "The verdict's version you start from; required to change one."})
+
+
+class VersionSchema(Strict):
+    version = _id(allow_none=True, load_default=None, metadata={
+        "description": "The version you saw: refused (409) if someone changed it since."})
+
+
+class PredictionSchema(Schema):
+    id = fields.Integer(required=True)
+    unit_id = fields.Integer(required=True)
+    sentence = fields.String(required=True)
+    article_id = fields.Integer(required=True)
+    outlet = fields.Nested(OutletRefSchema, required=True)
+    queue_id = fields.Integer(allow_none=True)
+    resolves_by = fields.Date(required=True)
+    date_basis = fields.String(allow_none=True, metadata={
+        "description": "The words of the sentence the date was taken from."})
+    outcome = fields.String(allow_none=True, validate=validate.OneOf(OUTCOMES))
+    outcome_note = fields.String(required=True)
+    scheduled_by_id = fields.Integer(required=True)
+    resolved_by_id = fields.Integer(allow_none=True)
+    resolved_at = UtcDateTime(allow_none=True)
+    version = fields.Integer(required=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class PredictionDetailSchema(PredictionSchema):
+    sources = fields.List(fields.Nested(CheckSourceSchema), required=True)
+    history = fields.List(fields.Nested(HistorySchema), required=True)
+    linked_sources = fields.List(fields.Nested(SourceSchema), required=True, metadata={
+        "description": "The sources reviewers linked to the sentence (ids for source_ids)."})
+
+
+class ScheduleInputSchema(Strict):
+    unit_id = _id(required=True, metadata={
+        "description": "A sentence whose gold label is prediction."})
+    resolves_by = _day(allow_none=True, load_default=None, metadata={
+        "description": "Null or left out: the date the sentence states."})
+    version = _id(allow_none=True, load_default=None, metadata={
+        "description": "The prediction's version, when moving its date."})
+
+
+class OutcomeInputSchema(Strict):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    note = _text(20000, load_default="")
+    source_ids = fields.List(_id(), load_default=list, validate=validate.Length(max=100))
+    new_sources = fields.List(fields.Nested(NewSourceSchema), load_default=list,
+                              validate=validate.Length(max=100))
+    version = _id(allow_none=True, load_default=None)
+
+
+class IntervalSchema(Schema):
+    low = fields.Float(allow_none=True)
+    high = fields.Float(allow_none=True)
+    reason = fields.String(allow_none=True)
+    method = fields.String(required=True)
+
+
+class SpanSchema(Schema):
+    first = fields.Date(allow_none=True)
+    last = fields.Date(allow_none=True)
+    days = fields.Integer(allow_none=True)
+
+
+class VerdictMixSchema(Schema):
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    n = fields.Integer(required=True)
+    false = fields.Integer(required=True)
+    false_share = fields.Float(allow_none=True)
+    false_interval = fields.Nested(IntervalSchema, required=True)
+    span = fields.Nested(SpanSchema, required=True)
+    firm = fields.Boolean(required=True, metadata={
+        "description": "Whether the minimum-sample rule is met."})
+    below_rule = fields.List(fields.String(), required=True)
+
+
+class PredictionRecordSchema(Schema):
+    outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    resolved = fields.Integer(required=True)
+    decided = fields.Integer(required=True)
+    came_true = fields.Integer(required=True)
+    came_true_share = fields.Float(allow_none=True)
+    came_true_interval = fields.Nested(IntervalSchema, required=True)
+    pending = fields.Integer(required=True)
+    due = fields.Integer(required=True)
+    span = fields.Nested(SpanSchema, required=True)
+    firm = fields.Boolean(required=True)
+    below_rule = fields.List(fields.String(), required=True)
+
+
+class MonthSchema(Schema):
+    month = fields.String(required=True)
+    n = fields.Integer(required=True)
+    false = fields.Integer(required=True)
+    share = fields.Float(allow_none=True)
+
+
+class RepeatsSchema(Schema):
+    clustered = fields.Integer(required=True)
+    original = fields.Integer(required=True)
+    repeats = fields.Integer(required=True)
+    false_repeats = fields.Integer(required=True)
+    original_share = fields.Float(allow_none=True)
+    original_interval = fields.Nested(IntervalSchema, required=True)
+
+
+class SampleRuleSchema(Schema):
+    min_items = fields.Integer(required=True)
+    min_days = fields.Integer(required=True)
+    description = fields.String(required=True)
+
+
+class TrackRecordSchema(Schema):
+    outlet_id = fields.Integer(required=True)
+    verdicts = fields.Nested(VerdictMixSchema, required=True)
+    predictions = fields.Nested(PredictionRecordSchema, required=True)
+    months = fields.List(fields.Nested(MonthSchema), required=True)
+    repeats = fields.Nested(RepeatsSchema, required=True)
+    rule = fields.Nested(SampleRuleSchema, required=True)
+    definitions = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class CompareArgs(Schema):
+    outlet_id = fields.List(_id(), validate=validate.Length(max=MAX_OUTLETS), metadata={
+        "description": f"Outlet ids (at most {MAX_OUTLETS}); none: the outlets with the most "
+                       "verdicts, as the comparison page."})
+    sort = fields.String(load_default="name", validate=validate.OneOf(tuple(SORTS)))
+    descending = fields.Boolean(load_default=False)
+
+
+class CorroborationSchema(Schema):
+    sentences = fields.Integer(required=True)
+    supported = fields.Integer(required=True)
+    contradicted = fields.Integer(required=True)
+    supported_share = fields.Float(allow_none=True)
+    contradicted_share = fields.Float(allow_none=True)
+
+
+class ComparisonRowSchema(Schema):
+    outlet_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    articles = fields.Integer(required=True)
+    alpha = fields.Float(allow_none=True)
+    label_shares = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True),
+                               required=True)
+    corroboration = fields.Nested(CorroborationSchema, required=True)
+    track = fields.Nested(TrackRecordSchema, required=True)
+
+
+class ComparisonSchema(Schema):
+    results = fields.List(fields.Nested(ComparisonRowSchema), required=True)

@@ -199,21 +199,32 @@ class VerdictPage(PageNav):
     status: str | None
 
 
-def verdict_page(status: str | None, page: int = 1) -> VerdictPage:
-    """Return one page of verdicts, drafts awaiting review first, newest change first."""
+def verdict_rows(status: str | None, limit: int, offset: int = 0,
+                 outlet_id: int | None = None) -> tuple[list[Verdict], int]:
+    """Return verdicts (drafts awaiting review first, newest change first) from offset, and
+    how many there are; ``status`` and ``outlet_id`` narrow them."""
     query = select(Verdict)
     if status:
         query = query.where(Verdict.status == status)
+    if outlet_id is not None:
+        query = query.where(Verdict.outlet_id == outlet_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(page, 1), pages)
     rows = db.session.scalars(
         query.options(joinedload(Verdict.unit), joinedload(Verdict.outlet),
                       joinedload(Verdict.rating), joinedload(Verdict.author))
         .order_by((Verdict.status == VerdictStatus.PUBLISHED), Verdict.updated_at.desc(),
                   Verdict.id.desc())
-        .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()  # fmt: skip
-    return VerdictPage(list(rows), total, page, pages, status)
+        .offset(offset).limit(limit)).all()  # fmt: skip
+    return list(rows), total
+
+
+def verdict_page(status: str | None, page: int = 1) -> VerdictPage:
+    """Return one page of verdicts, drafts awaiting review first, newest change first."""
+    total = verdict_rows(status, 0)[1]
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows, total = verdict_rows(status, PER_PAGE, (page - 1) * PER_PAGE)
+    return VerdictPage(rows, total, page, pages, status)
 
 
 # --- predictions ---------------------------------------------------------------------------
@@ -253,18 +264,27 @@ class DuePage(PageNav):
     upcoming: list[Prediction]
 
 
+_EAGER = (joinedload(Prediction.unit), joinedload(Prediction.outlet),
+          joinedload(Prediction.article))
+
+
+def due_rows(today: date, limit: int, offset: int = 0) -> tuple[list[Prediction], int]:
+    """Return the predictions due for resolution, oldest date first, from offset, and how
+    many are due."""
+    rows = db.session.scalars(_due(today).options(*_EAGER)
+                              .order_by(Prediction.resolves_by, Prediction.id)
+                              .offset(offset).limit(limit)).all()
+    return list(rows), due_count(today)
+
+
 def due_page(today: date, page: int = 1) -> DuePage:
     """Return one page of due predictions, oldest date first, and the next few to come due."""
     total = due_count(today)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(page, 1), pages)
-    eager = (joinedload(Prediction.unit), joinedload(Prediction.outlet),
-             joinedload(Prediction.article))
-    rows = db.session.scalars(_due(today).options(*eager)
-                              .order_by(Prediction.resolves_by, Prediction.id)
-                              .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    rows, _ = due_rows(today, PER_PAGE, (page - 1) * PER_PAGE)
     upcoming = db.session.scalars(
-        select(Prediction).options(*eager)
+        select(Prediction).options(*_EAGER)
         .where(Prediction.outcome.is_(None), Prediction.resolves_by > today)
         .order_by(Prediction.resolves_by, Prediction.id).limit(10)).all()
-    return DuePage(list(rows), total, page, pages, list(upcoming))
+    return DuePage(rows, total, page, pages, list(upcoming))
