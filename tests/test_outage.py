@@ -113,12 +113,16 @@ class Answer:
 
 
 def _reviewer_saves(app, username: str, assignment_id: int, units: list[int],
-                    stop: threading.Event, answers: list[Answer], failures: list[str]) -> None:
-    """Save labels one at a time, retrying each 503 until it is acknowledged."""
+                    stop: threading.Event, answers: list[Answer], failures: list[str],
+                    logged_in: threading.Semaphore) -> None:
+    """Log in, then save labels one at a time, retrying each 503 until it is acknowledged."""
     try:
         client = app.test_client()
-        response = client.post("/auth/login", data={"username": username,
-                                                    "password": PASSWORD})
+        try:
+            response = client.post("/auth/login", data={"username": username,
+                                                        "password": PASSWORD})
+        finally:
+            logged_in.release()   # the cut waits for every login, answered or not
         assert response.status_code == 302, response.status_code
         n = 0
         while not stop.is_set():
@@ -162,13 +166,18 @@ def test_saves_answer_503_during_a_database_outage_and_lose_nothing(app, backend
     stop = threading.Event()
     answers: list[Answer] = []
     failures: list[str] = []
+    logged_in = threading.Semaphore(0)
     threads = [threading.Thread(target=_reviewer_saves,
-                                args=(outage_app, *reviewer, stop, answers, failures))
+                                args=(outage_app, *reviewer, stop, answers, failures, logged_in))
                for reviewer in reviewers]
     health = outage_app.test_client()
     try:
         for thread in threads:
             thread.start()
+        # The database goes down only once every reviewer has logged in: on a loaded machine
+        # a thread could otherwise reach its login after the cut (a 503 where a 302 is due).
+        for _ in threads:
+            assert logged_in.acquire(timeout=60), "a reviewer's login did not return"
         time.sleep(BEFORE)
         cut_at = time.monotonic()
         proxy.cut()
