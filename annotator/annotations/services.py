@@ -13,7 +13,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
 from annotator.agreement import services as agreement_services
 from annotator.database import write_transaction
-from annotator.errors import WorkspaceError
+from annotator.errors import ServiceError, WorkspaceError
 from annotator.extensions import db
 from annotator.models.annotations import Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Unit
@@ -186,20 +186,27 @@ class SourceInput:
     note: str = ""
 
 
+def source_columns(url: str, stance: str, title: str | None,
+                   error: type[ServiceError] = WorkspaceError) -> dict:
+    """The stored url, domain, stance and title of a source as typed, or `error(400, reason)`.
+
+    Reviewers' sources and the sources that decide a verdict share these rules.
+    """
+    if stance not in STANCES:
+        raise error(400, f"Unknown stance {stance!r}; use one of: {', '.join(STANCES)}.")
+    try:
+        url = normalise_url(url)
+    except ValueError as exc:
+        raise error(400, f"That URL cannot be used: {exc}.") from exc
+    host = url.split("://", 1)[1].split("/", 1)[0]
+    return {"url": url, "domain": registered_domain(url) or host, "stance": stance,
+            "title": clean_plain(title or "")[:TITLE_MAX_CHARS] or None}
+
+
 def _source_values(data: SourceInput) -> dict:
     """Return the stored columns for a source, or raise 400 with the reason."""
-    if data.stance not in STANCES:
-        raise WorkspaceError(400, f"Unknown stance {data.stance!r}; use one of: "
-                                  f"{', '.join(STANCES)}.")
-    try:
-        url = normalise_url(data.url)
-    except ValueError as exc:
-        raise WorkspaceError(400, f"That URL cannot be used: {exc}.") from exc
-    host = url.split("://", 1)[1].split("/", 1)[0]
-    title = clean_plain(data.title or "")[:TITLE_MAX_CHARS] or None
-    note = clean_note(data.note or "") or None
-    return {"url": url, "domain": registered_domain(url) or host, "stance": data.stance,
-            "title": title, "note": note}
+    return {**source_columns(data.url, data.stance, data.title),
+            "note": clean_note(data.note or "") or None}
 
 
 def _check_unit(article_id: int, unit_id: int) -> None:

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from annotator.annotations.services import source_columns
 from annotator.database import write_transaction
 from annotator.errors import VerdictError
 from annotator.extensions import db
@@ -24,7 +25,6 @@ from annotator.models import (
 )
 from annotator.sanitize import clean_note, clean_plain
 from annotator.timeutil import utcnow
-from annotator.urls import normalise_url, registered_domain
 from annotator.verdicts import queries
 from annotator.verdicts.track import Step
 from annotator.vocabulary import (
@@ -32,11 +32,9 @@ from annotator.vocabulary import (
     DEFAULT_RATINGS,
     OUTCOMES,
     PREDICTION_LABEL,
-    STANCES,
     VerdictStatus,
 )
 
-TITLE_MAX = 300
 RATING_NAME_MAX = 60
 MAX_RATINGS = 10
 MAX_SOURCES = 20
@@ -81,17 +79,7 @@ def _source_rows(unit_id: int, link_ids: list[int], added: list[NewSource]) -> l
     for source in added:
         if not source.url.strip():
             continue
-        if source.stance not in STANCES:
-            raise VerdictError(400, f"Unknown stance {source.stance!r}; use one of: "
-                                    f"{', '.join(STANCES)}.")
-        try:
-            url = normalise_url(source.url)
-        except ValueError as exc:
-            raise VerdictError(400, f"That URL cannot be used: {exc}.") from exc
-        host = url.split("://", 1)[1].split("/", 1)[0]
-        rows.append({"url": url, "domain": registered_domain(url) or host,
-                     "stance": source.stance,
-                     "title": clean_plain(source.title or "")[:TITLE_MAX] or None,
+        rows.append({**source_columns(source.url, source.stance, source.title, VerdictError),
                      "source_link_id": None})
     if len(rows) > MAX_SOURCES:
         raise VerdictError(400, f"At most {MAX_SOURCES} sources per verdict.")
