@@ -162,7 +162,7 @@ def _median_ms(client, url: str, headers: dict, n: int) -> float:
     return statistics.median(wall)
 
 
-def corpus_figures(n_articles: int, keep: str | None) -> None:
+def corpus_figures(n_articles: int, keep: str | None, export: bool = True) -> None:
     """Export rows/s through the API and the overview's 200 and 304 on the million labels."""
     with tempfile.TemporaryDirectory(prefix="bench_api_corpus_") as tmp_name:
         folder = Path(keep or tmp_name)
@@ -202,7 +202,7 @@ def corpus_figures(n_articles: int, keep: str | None) -> None:
 
             for name, door, url, extra in (
                     ("API", client, "/api/v1/exports/annotations.jsonl", headers),
-                    ("web", web, "/exports/annotations.jsonl", {})):
+                    ("web", web, "/exports/annotations.jsonl", {})) if export else ():
                 rows, seconds = _stream(door, url, extra)
                 print(f"export annotations.jsonl through the {name}: {rows:,} lines in "
                       f"{seconds:.1f} s = {rows / seconds:,.0f} rows/s (target >= 100,000)",
@@ -226,10 +226,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--saves", type=int, default=300)
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--keep", help="directory to keep (and reuse) the corpus in")
+    parser.add_argument("--skip-saves", action="store_true",
+                        help="leave out the label saves (part 1), e.g. while iterating")
+    parser.add_argument("--skip-export", action="store_true",
+                        help="leave out the annotations export (part 2)")
     args = parser.parse_args(argv if argv is not None else [])
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine)")
-    label_saves(args.saves)
-    corpus_figures(args.articles, args.keep)
+    if not args.skip_saves:
+        label_saves(args.saves)
+    corpus_figures(args.articles, args.keep, export=not args.skip_export)
 
 
 if __name__ == "__main__":
