@@ -241,6 +241,17 @@ def key_holders(keys: Sequence[int], cap: int) -> dict[int, list[int]]:
     return found
 
 
+def key_buckets(keys: Sequence[int], all_pairs: int,
+                anchors: int) -> dict[int, tuple[int, list[int]]]:
+    """Return {key: (holders, units)} for the keys some unit holds, as the importer pairs them.
+
+    holders: how many units hold the key, counted up to all_pairs + 1; units: all of them
+    (by id) when that is at most all_pairs, else the first `anchors` only.
+    """
+    return {key: (len(units), units if len(units) <= all_pairs else units[:anchors])
+            for key, units in key_holders(keys, all_pairs + 1).items()}
+
+
 @lru_cache(maxsize=_KEYS_PER_QUERY)
 def _holders_statement(count: int) -> TextClause:
     return sql_text(" UNION ALL ".join(

@@ -95,17 +95,19 @@ def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
     for uid, row in zip(new_ids, keys.tolist(), strict=True):
         for key in row:
             by_key.setdefault(key, []).append(uid)
-    holders = queries.key_holders(sorted(by_key), matching.BUCKET_ALL_PAIRS + 1)
+    buckets = queries.key_buckets(sorted(by_key), matching.BUCKET_ALL_PAIRS,
+                                  matching.BUCKET_ANCHORS)
     db.session.execute(ClaimKey.__table__.insert(),
                        [{"band_key": k, "unit_id": u} for k, uids in by_key.items()
                         for u in sorted(set(uids))])
     candidates: set[tuple[int, int]] = set()
     fresh = set(new_ids)
     for key, mine in by_key.items():
-        members = sorted(set(holders.get(key, ())) | set(mine))
+        held, holders = buckets.get(key, (0, []))
+        members = sorted(set(holders) | set(mine))
         if len(members) < 2:
             continue
-        if len(members) <= matching.BUCKET_ALL_PAIRS:
+        if held + len(set(mine)) <= matching.BUCKET_ALL_PAIRS:
             for x, a in enumerate(members):
                 for b in members[x + 1:]:
                     if a in fresh or b in fresh:
