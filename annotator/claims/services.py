@@ -97,9 +97,7 @@ def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
             by_key.setdefault(key, []).append(uid)
     buckets = queries.key_buckets(sorted(by_key), matching.BUCKET_ALL_PAIRS,
                                   matching.BUCKET_ANCHORS)
-    db.session.execute(ClaimKey.__table__.insert(),
-                       [{"band_key": k, "unit_id": u} for k, uids in by_key.items()
-                        for u in sorted(set(uids))])
+    _insert_keys([(k, u) for k, uids in by_key.items() for u in sorted(set(uids))])
     candidates: set[tuple[int, int]] = set()
     fresh = set(new_ids)
     for key, mine in by_key.items():
@@ -136,6 +134,14 @@ def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
         _store_pairs(found, report, fresh_units=set(new_ids))
         report.clusters = join_new(found, fresh)
     return report
+
+
+def _insert_keys(rows: list[tuple[int, int]]) -> None:
+    """Insert (band key, unit id) rows through the driver's executemany (no per-row dicts)."""
+    connection = db.session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"INSERT INTO claim_keys (band_key, unit_id) VALUES ({mark}, {mark})", rows)
 
 
 def join_new(found: Sequence[tuple[int, int, matching.Verdict]], fresh: set[int]) -> int:
