@@ -462,18 +462,29 @@ def sort_keys(unit_ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.nd
 
     The order of the key index's primary key: what the rebuild writes and groups.
     """
-    flat_keys = keys.reshape(-1)
-    flat_ids = np.repeat(unit_ids.astype(np.int64), keys.shape[1])
-    if len(unit_ids) < 2 or bool((np.diff(unit_ids) >= 0).all()):
-        # Ids already in order: a stable sort by key alone gives (key, id) order.
-        order = np.argsort(flat_keys, kind="stable")
-    else:
-        order = np.lexsort((flat_ids, flat_keys))
-    flat_keys, flat_ids = flat_keys[order], flat_ids[order]
+    width = keys.shape[1]
+    narrow = np.int32 if len(unit_ids) == 0 or int(unit_ids.max()) < 2**31 else np.int64
+    ids = unit_ids.astype(narrow)
+    if len(ids) > 1 and not bool((np.diff(ids) >= 0).all()):
+        flat_ids = np.repeat(ids, width)
+        order = np.lexsort((flat_ids, keys.reshape(-1)))
+        return _unique_rows(keys.reshape(-1)[order], flat_ids[order])
+    # Ids in order: a stable sort by key alone gives (key, id) order. Memory: the keys, the
+    # order and the two results (ids as int32), no repeated-id array.
+    order = np.argsort(keys.reshape(-1), kind="stable")
+    flat_keys = keys.reshape(-1)[order]
+    order //= width
+    flat_ids = ids[order]
     del order
-    keep = np.ones(len(flat_keys), dtype=bool)
-    keep[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_ids[1:] != flat_ids[:-1])
-    return flat_keys[keep], flat_ids[keep]
+    return _unique_rows(flat_keys, flat_ids)
+
+
+def _unique_rows(flat_keys: np.ndarray, flat_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    repeated = np.zeros(len(flat_keys), dtype=bool)
+    repeated[1:] = (flat_keys[1:] == flat_keys[:-1]) & (flat_ids[1:] == flat_ids[:-1])
+    if not repeated.any():
+        return flat_keys, flat_ids
+    return flat_keys[~repeated], flat_ids[~repeated]
 
 
 def prefix_keys(feats: Sequence[Features]) -> np.ndarray:
@@ -518,7 +529,7 @@ def candidate_pairs(flat_keys: np.ndarray, flat_ids: np.ndarray) -> np.ndarray:
             i, j = i[keep], j[keep]
         left.append(members[i])
         right.append(members[j])
-    a, b = np.concatenate(left), np.concatenate(right)
+    a, b = np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64)
     low, high = np.minimum(a, b), np.maximum(a, b)
     keep = low != high
     packed = np.unique((low[keep] << 32) | high[keep])
@@ -534,7 +545,7 @@ _TRIU = {n: np.triu_indices(n, k=1) for n in range(2, BUCKET_ALL_PAIRS + 1)}
 # 2**24) pack into one 64-bit integer.
 _ITEM_BITS = 40
 _ITEM_MASK = (1 << _ITEM_BITS) - 1
-PREFILTER_PAIRS = 1 << 20  # pairs per vectorised step (below 2**24)
+PREFILTER_PAIRS = 1 << 17  # pairs per vectorised step (below 2**24; about 40 MB an array)
 
 
 def item_hash(item: str) -> int:

@@ -49,9 +49,15 @@ def _chunks(values: Sequence, size: int = _CHUNK):
         yield values[start:start + size]
 
 
-def _keys_of(texts: Sequence[str]) -> tuple[list[int], np.ndarray, list[matching.Features]]:
-    """Return (positions of indexable texts, their band keys, features of every text)."""
-    feats = [matching.features(t) for t in texts]
+def _keys_of(texts: Sequence[str], cached: bool = True,
+             ) -> tuple[list[int], np.ndarray, list[matching.Features]]:
+    """Return (positions of indexable texts, their band keys, features of every text).
+
+    cached=False: features computed without filling the features cache (a rebuild reads
+    every unit once, and the cache would only hold memory).
+    """
+    compute = matching.features if cached else matching.features.__wrapped__
+    feats = [compute(t) for t in texts]
     keep = [i for i, f in enumerate(feats) if matching.indexable(f)]
     if not keep:
         return [], np.empty((0, matching.KEYS), dtype=np.int64), feats
@@ -421,7 +427,7 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) 
             break
         last = rows[-1][0]
         report.units += len(rows)
-        keep, keys, feats = _keys_of([r[2] for r in rows])
+        keep, keys, feats = _keys_of([r[2] for r in rows], cached=False)
         all_ids.append(np.array([rows[i][0] for i in keep], dtype=np.int64))
         all_articles.append(np.array([rows[i][1] for i in keep], dtype=np.int64))
         all_keys.append(keys)
