@@ -180,15 +180,17 @@ def fill_units(path: str, n_units: int, seed: int = 5, per_article: int = 25) ->
 
 
 def write_news_like(folder: str, path: str, n_articles: int, seed: int,
-                    per_article: int = 25) -> None:
+                    per_article: int = 25, jsonl: bool = False) -> None:
     """Write n_articles text files of sentences made like fill_units' (same vocabulary); one
-    sentence in twenty is an indexed unit with a word changed."""
+    sentence in twenty is an indexed unit with a word changed. jsonl: one JSON Lines file
+    instead (imported in one transaction, matched at once)."""
     rng = random.Random(seed)
     vocab = _vocabulary(random.Random(5))
     weights = list(itertools.accumulate(1 / (rank + 10) for rank in range(len(vocab))))
     conn = sqlite3.connect(path)
     top = conn.execute("SELECT max(id) FROM units").fetchone()[0]
     Path(folder).mkdir(parents=True)
+    records: list[dict] = []
     for i in range(n_articles):
         sentences = []
         for _ in range(per_article):
@@ -202,9 +204,17 @@ def write_news_like(folder: str, path: str, n_articles: int, seed: int,
             sentence = " ".join(words)
             sentences.append(sentence[0].upper() + sentence[1:] + ".")
         paragraphs = [" ".join(sentences[j:j + 5]) for j in range(0, len(sentences), 5)]
-        text = f"News-like article {seed}-{i}\n\n" + "\n\n".join(paragraphs) + "\n"
-        Path(folder, f"article-{i:06d}.txt").write_text(text, encoding="utf-8")
+        body = "\n\n".join(paragraphs)
+        if jsonl:
+            records.append({"title": f"News-like article {seed}-{i}", "text": body,
+                            "url": f"https://news-like.example/{seed}/{i}",
+                            "outlet": "News-like outlet"})
+        else:
+            Path(folder, f"article-{i:06d}.txt").write_text(
+                f"News-like article {seed}-{i}\n\n{body}\n", encoding="utf-8")
     conn.close()
+    if jsonl:
+        _write_jsonl(Path(folder, "articles.jsonl"), records)
 
 
 def _rebuild_child(path: str) -> None:
@@ -261,14 +271,16 @@ def run_scale(n_units: int, articles: int = 200, workdir: str | None = None) -> 
         import corpus
 
         timings: dict[str, dict] = {}
-        for kind in ("news-like", "templates"):
+        for offset, kind in enumerate(("news-like", "news-like, one JSONL file", "templates")):
             timings[kind] = {}
-            for name, seed, flag in (("off", 21, False), ("on", 22, True)):
-                folder = Path(tmp) / f"import_{kind}_{name}"
+            for name, seed, flag in (("off", 21 + 10 * offset, False),
+                                     ("on", 22 + 10 * offset, True)):
+                folder = Path(tmp) / f"import_{kind.replace(' ', '_')}_{name}"
                 if kind == "templates":
                     corpus.write_text_files(str(folder), articles, seed=seed)
                 else:
-                    write_news_like(str(folder), path, articles, seed=seed)
+                    write_news_like(str(folder), path, articles, seed=seed,
+                                    jsonl=kind.endswith("file"))
                 app = _app(path, CLAIMS_MATCH_ON_IMPORT=flag)
                 with app.app_context():
                     started = time.perf_counter()

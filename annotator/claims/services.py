@@ -103,7 +103,8 @@ def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
             by_key.setdefault(key, []).append(uid)
     buckets = queries.key_buckets(sorted(by_key), matching.BUCKET_ALL_PAIRS,
                                   matching.BUCKET_ANCHORS)
-    _insert_keys([(k, u) for k, uids in by_key.items() for u in sorted(set(uids))])
+    # In the index's order: consecutive rows land on the same or the next page.
+    _insert_keys(sorted((k, u) for k, uids in by_key.items() for u in set(uids)))
     candidates: set[tuple[int, int]] = set()
     fresh = set(new_ids)
     for key, mine in by_key.items():
