@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Select, TextClause, and_, func, or_, select
-from sqlalchemy import text as sql_text
+from sqlalchemy import Select, and_, func, or_, select
 
 from annotator.claims import matching
 from annotator.extensions import db
@@ -229,14 +228,15 @@ def key_holders(keys: Sequence[int], cap: int) -> dict[int, list[int]]:
 
     One bounded range of the key index per key (a UNION ALL of LIMITed selects), so a key
     held by thousands of units (a phrase every article repeats) costs `cap` rows, not
-    thousands.
+    thousands. Sent as the driver's SQL (hundreds of keys: no statement to compile).
     """
     found: dict[int, list[int]] = {}
+    connection = db.session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     for start in range(0, len(keys), _KEYS_PER_QUERY):
         chunk = [int(k) for k in keys[start:start + _KEYS_PER_QUERY]]
-        params = {f"k{i}": key for i, key in enumerate(chunk)}
-        params["cap"] = cap
-        for key, uid in db.session.execute(_holders_statement(len(chunk)), params):
+        params = tuple(value for key in chunk for value in (key, cap))
+        for key, uid in connection.exec_driver_sql(_holders_sql(len(chunk), mark), params):
             found.setdefault(key, []).append(uid)
     return found
 
@@ -252,11 +252,11 @@ def key_buckets(keys: Sequence[int], all_pairs: int,
             for key, units in key_holders(keys, all_pairs + 1).items()}
 
 
-@lru_cache(maxsize=_KEYS_PER_QUERY)
-def _holders_statement(count: int) -> TextClause:
-    return sql_text(" UNION ALL ".join(
-        f"SELECT * FROM (SELECT band_key, unit_id FROM claim_keys WHERE band_key = :k{i} "
-        f"ORDER BY unit_id LIMIT :cap) AS h{i}" for i in range(count)))
+@lru_cache(maxsize=2 * _KEYS_PER_QUERY)
+def _holders_sql(count: int, mark: str) -> str:
+    return " UNION ALL ".join(
+        f"SELECT * FROM (SELECT band_key, unit_id FROM claim_keys WHERE band_key = {mark} "
+        f"ORDER BY unit_id LIMIT {mark}) AS h{i}" for i in range(count))
 
 
 # --- export: one object per cluster ------------------------------------------------------------
