@@ -15,6 +15,7 @@ from annotator.admin.services import merge_outlets, rename_outlet
 from annotator.agreement import queries
 from annotator.agreement.services import recompute_all, refresh_article_stats
 from annotator.annotations.services import reopen_assignment, submit_assignment
+from annotator.api.schemas import OverviewSchema
 from annotator.auth import tokens
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
@@ -149,6 +150,9 @@ def test_the_api_etag_answers_304_until_the_figures_change(corpus, client):
     lead = bearer(corpus["lead"])
     first = client.get("/api/v1/agreement", headers=lead)
     assert first.status_code == 200
+    # The view writes its body out without the schema: it must be the schema's own dump.
+    assert OverviewSchema().dump(first.json) == first.json
+    assert set(first.json) == set(OverviewSchema().fields)
     tag = first.headers["ETag"]
     again = client.get("/api/v1/agreement", headers={**lead, "If-None-Match": tag})
     assert again.status_code == 304 and again.headers["ETag"] == tag

@@ -127,11 +127,12 @@ def _fetch_raw(query: Select) -> list[tuple]:
 
 
 def overview(filters: ArticleFilter, sort: str = "alpha", direction: str = "asc",
-             page: int = 1) -> Overview:
+             page: int = 1, with_articles: bool = True) -> Overview:
     """Pool the filtered articles' stored statistics into the overview's figures.
 
     The pooled figures come from the figures cache when it holds them at the current figures
-    version (agreement.services.remember_figures stores them); names are read fresh.
+    version (agreement.services.remember_figures stores them); names are read fresh. Without
+    articles, the article table's page is left empty (the API does not show it).
     """
     version = figures_version()
     key = figures_key("overview", filters)
@@ -152,7 +153,8 @@ def overview(filters: ArticleFilter, sort: str = "alpha", direction: str = "asc"
         overall=pooled["overall"],
         outlets=[(names[f.key], f) for f in outlets],
         reviewers=[(users[p.reviewer_id], p) for p in people],
-        articles=article_page(filters, sort, direction, page),
+        articles=(article_page(filters, sort, direction, page) if with_articles
+                  else ArticlePage([], 0, 1, 1, sort, direction)),
         settled=pooled["settled"],
         outlet_warnings=pooled["outlet_warnings"],
     )
