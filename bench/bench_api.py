@@ -102,8 +102,10 @@ def label_saves(saves: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bench_api_") as tmp_name:
         tmp = Path(tmp_name)
         url = f"sqlite:///{tmp / 'api.db'}"
-        built = bench_load.build(url, tmp, 2, 4)
-        web_user, api_user = built["usernames"]
+        # Three reviewers: the queue's overlap (bench_load.OVERLAP) needs a pool that large;
+        # two of them save.
+        built = bench_load.build(url, tmp, bench_load.OVERLAP, 4)
+        web_user, api_user = built["usernames"][:2]
         token = _token(url, api_user)
         env = dict(os.environ, ANNOTATOR_ENV="production", SECRET_KEY=secrets.token_urlsafe(48),
                    DATABASE_URL=url, SESSION_COOKIE_SECURE="0", ANNOTATOR_INSTANCE_PATH=tmp_name,
