@@ -84,6 +84,12 @@ def refresh_article_stats(queue_id: int, article_id: int) -> ArticleStats | None
     return row
 
 
+def _dialect_insert(table):
+    """Return the session's dialect's INSERT (both have ON CONFLICT DO UPDATE)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
 def bump_figures_version() -> None:
     """Raise the figures version inside the caller's write transaction (it does not commit).
 
@@ -95,8 +101,7 @@ def bump_figures_version() -> None:
     # The migration writes the row; when it is missing (an emptied table) it starts again
     # from the clock, never from a number an older ETag may hold, and the cache is dropped.
     start = int(utcnow().timestamp() * 1000)
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(table).values(id=1, version=start)
+    upsert = _dialect_insert(table).values(id=1, version=start)
     version = db.session.execute(
         upsert.on_conflict_do_update(index_elements=[table.c.id],
                                      set_={"version": table.c.version + 1})
@@ -120,8 +125,7 @@ def remember_figures(key: str, version: int, body: str) -> None:
     and deadlocking): the next view computes the figures again.
     """
     table = FiguresCache.__table__
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(table).values(key=key, version=version, body=body,
+    upsert = _dialect_insert(table).values(key=key, version=version, body=body,
                                           created_at=utcnow())
     try:
         if db.session().in_transaction():

@@ -3,13 +3,20 @@ export of the web, streamed with the same formats and metadata."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, stream_with_context
+from flask import Response, stream_with_context
 
 from annotator.agreement import queries as agreement_queries
 from annotator.api import figures
 from annotator.api import schemas as s
 from annotator.api.articles import article_filter
-from annotator.api.common import API_PREFIX, Blueprint, etag_for, not_modified, problem_responses
+from annotator.api.common import (
+    API_PREFIX,
+    Blueprint,
+    etag_for,
+    json_with_etag,
+    not_modified,
+    problem_responses,
+)
 from annotator.errors import ServiceError
 from annotator.exports import downloads
 from annotator.exports import report as report_exports
@@ -48,13 +55,6 @@ def _with_etag(body: dict, tag: str):
     return body, 200, {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"}
 
 
-def _json_with_etag(body: dict, tag: str) -> Response:
-    """Answer a body already in its schema's shape as JSON, with its ETag."""
-    response = jsonify(body)
-    response.headers.update({"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"})
-    return response
-
-
 @bp.route("/agreement")
 @role_required("lead")
 @bp.arguments(s.OverviewArgs, location="query")
@@ -72,7 +72,7 @@ def overview(args):
     # Written out here, not dumped through OverviewSchema: the body is already the schema's
     # shape (tests/test_figures_cache.py checks), and marshmallow took longer over 200
     # outlets than reading the cached figures.
-    return _json_with_etag({
+    return json_with_etag({
         "filter": flt.as_dict(),
         "overall": figures.group(report.overall),
         "outlets": [{"id": f.key, "name": name, "figures": figures.group(f)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import current_app
 from flask_login import current_user
 
 from annotator.api import schemas as s
@@ -18,6 +18,7 @@ from annotator.api.common import (
     API_PREFIX,
     Blueprint,
     etag_for,
+    json_with_etag,
     not_modified,
     page,
     problem_responses,
@@ -269,9 +270,7 @@ def track_record(outlet_id: int):
     unchanged = not_modified(tag)
     if unchanged is not None:
         return unchanged
-    response = jsonify(body)
-    response.headers.update({"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"})
-    return response
+    return json_with_etag(body, tag)
 
 
 @bp.route("/outlets/compare")
