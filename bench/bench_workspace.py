@@ -419,18 +419,21 @@ def browser_figures(port: int, articles: dict[int, tuple[int, str]], rounds: int
             page.on("request", lambda r, posts=posts: posts.append(r.url)
                     if r.method == "POST" else None)
             page.on("framenavigated", lambda f, loads=loads: loads.append(f.url))
+            # Label every sentence still unlabelled (the save timings above labelled some),
+            # each keypress a new label, saved by the server.
+            todo = page.eval_on_selector_all(".ws-units > li:not([data-l])", "els => els.length")
             started = time.perf_counter()
-            for i in range(n_units):            # label every sentence, saved by the server
+            for i in range(todo):
                 page.keyboard.press("2341"[i % 4])
             page.wait_for_function(
                 "() => !document.querySelector('.ws-st.saving, .ws-st.failed')")
             elapsed = time.perf_counter() - started
             page.wait_for_timeout(1000)         # Playwright reports the last requests late
             lines.append(
-                f"browser, {n_units} sentences: {len(posts) / n_units:.2f} requests per label "
-                f"({len(posts)} POSTs), {len(loads)} page loads while labelling; "
-                f"{elapsed / n_units * 1000:.1f} ms per keypress end to end (Playwright's own "
-                "overhead and the server's save included)")
+                f"browser, {n_units} sentences: {len(posts) / todo:.2f} requests per label "
+                f"({len(posts)} POSTs for {todo} labels), {len(loads)} page loads while "
+                f"labelling; {elapsed / todo * 1000:.1f} ms per keypress end to end "
+                "(Playwright's own overhead and the server's save included)")
             if n_units == max(articles):
                 lines.append(f"cold loads of the {n_units}-sentence page in Chromium (new context, "
                              "empty cache) [Potato's one-sentence page: DOMContentLoaded 282 ms, "
