@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, request
 from werkzeug.routing import IntegerConverter
 from wtforms import DateField, IntegerField
+from wtforms.validators import StopValidation, ValidationError
 
 # PostgreSQL's integer: the type of every id column. Positions start at 0.
 DB_INT_MAX = 2**31 - 1
@@ -77,10 +78,79 @@ class DayField(DateField):
     """A DateField (YYYY-MM-DD) whose day lies between FIRST_DAY and LAST_DAY."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"“{_shown(valuelist)}” is not a day: write it as YYYY-MM-DD, "
+                             f"e.g. {date.today():%Y-%m-%d}.") from None
         if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
-            self.data = None
-            raise ValueError(f"Give a day from {FIRST_DAY} to {LAST_DAY}.")
+            day, self.data = self.data, None
+            raise ValueError(f"{day} is outside the days this tool handles ({FIRST_DAY} to "
+                             f"{LAST_DAY}).")
+
+
+# Form errors say what is wrong with what was typed, not the field's help text again (WTForms'
+# own messages, "Field cannot be longer than 200 characters.", "Number must be between 1 and
+# 10.", say the rule). Every form uses these instead of bare Length, NumberRange, DataRequired.
+
+def _shown(valuelist: list[Any], limit: int = 40) -> str:
+    """The text a field was given, clipped for an error message."""
+    text = str(valuelist[0]) if valuelist else ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField whose refusal quotes what was typed."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"“{_shown(valuelist)}” is not a whole number: type digits "
+                             "only, e.g. 12.") from None
+
+
+class Required:
+    """A field that must be given (blank or only spaces is not), with a message naming it."""
+
+    def __init__(self, message: str):
+        self.message = message
+        self.field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        data = field.data
+        if data is None or (isinstance(data, str) and not data.strip()) or data == []:
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class TooLong:
+    """At most `most` characters; the error says how long the text is."""
+
+    def __init__(self, most: int, what: str = "This"):
+        self.most, self.what = most, what
+        self.field_flags = {"maxlength": most}
+
+    def __call__(self, form, field) -> None:
+        length = len(field.data or "")
+        if length > self.most:
+            raise ValidationError(f"{self.what} is {length} characters long; at most "
+                                  f"{self.most} fit: shorten it by {length - self.most}.")
+
+
+class InRange:
+    """A number between lo and hi whose error says what was typed and which bound it broke."""
+
+    def __init__(self, lo: int, hi: int | None, unit: str):
+        self.lo, self.hi, self.unit = lo, hi, unit
+
+    def __call__(self, form, field) -> None:
+        value = field.data
+        if value is None or (self.lo <= value and (self.hi is None or value <= self.hi)):
+            return
+        if value < self.lo:
+            raise ValidationError(f"{value} is too few: at least {self.lo} {self.unit}.")
+        raise ValidationError(f"{value} is too many: at most {self.hi} {self.unit}.")
 
 
 def body_limit(setting: str) -> Callable[[View], View]:

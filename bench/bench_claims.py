@@ -179,6 +179,44 @@ def fill_units(path: str, n_units: int, seed: int = 5, per_article: int = 25) ->
     conn.close()
 
 
+def write_news_like(folder: str, path: str, n_articles: int, seed: int,
+                    per_article: int = 25, jsonl: bool = False) -> None:
+    """Write n_articles text files of sentences made like fill_units' (same vocabulary); one
+    sentence in twenty is an indexed unit with a word changed. jsonl: one JSON Lines file
+    instead (imported in one transaction, matched at once)."""
+    rng = random.Random(seed)
+    vocab = _vocabulary(random.Random(5))
+    weights = list(itertools.accumulate(1 / (rank + 10) for rank in range(len(vocab))))
+    conn = sqlite3.connect(path)
+    top = conn.execute("SELECT max(id) FROM units").fetchone()[0]
+    Path(folder).mkdir(parents=True)
+    records: list[dict] = []
+    for i in range(n_articles):
+        sentences = []
+        for _ in range(per_article):
+            if rng.random() < 0.05:
+                row = conn.execute("SELECT text FROM units WHERE id = ?",
+                                   (rng.randrange(1, top + 1),)).fetchone()
+                words = row[0].rstrip(".").split(" ")
+                words[rng.randrange(len(words))] = rng.choices(vocab, cum_weights=weights)[0]
+            else:
+                words = rng.choices(vocab, cum_weights=weights, k=rng.randrange(10, 22))
+            sentence = " ".join(words)
+            sentences.append(sentence[0].upper() + sentence[1:] + ".")
+        paragraphs = [" ".join(sentences[j:j + 5]) for j in range(0, len(sentences), 5)]
+        body = "\n\n".join(paragraphs)
+        if jsonl:
+            records.append({"title": f"News-like article {seed}-{i}", "text": body,
+                            "url": f"https://news-like.example/{seed}/{i}",
+                            "outlet": "News-like outlet"})
+        else:
+            Path(folder, f"article-{i:06d}.txt").write_text(
+                f"News-like article {seed}-{i}\n\n{body}\n", encoding="utf-8")
+    conn.close()
+    if jsonl:
+        _write_jsonl(Path(folder, "articles.jsonl"), records)
+
+
 def _rebuild_child(path: str) -> None:
     """In a child process: run the full rebuild, print seconds and peak memory as JSON."""
     app = _app(path)
@@ -194,7 +232,7 @@ def _rebuild_child(path: str) -> None:
                       "peak_mb": peak, "units": report.units,
                       "indexed": report.indexed, "candidates": report.candidates,
                       "same": report.same, "related": report.related,
-                      "clusters": report.clusters}))
+                      "clusters": report.clusters, "load": os.getloadavg()}))
 
 
 def run_scale(n_units: int, articles: int = 200, workdir: str | None = None) -> dict:
@@ -221,21 +259,33 @@ def run_scale(n_units: int, articles: int = 200, workdir: str | None = None) -> 
             "SELECT text FROM units WHERE id IN ({})".format(",".join(
                 str(rng.randrange(1, n_units)) for _ in range(200))))]
         conn.close()
-        # Import overhead: bench_import's synthetic articles (one text file each, the
-        # importer's worst case: one transaction and one match per article), matching off
-        # for one set and on for another of the same size, into this database.
+        # Import overhead, matching off for one set of articles and on for another of the same
+        # size and kind, into this database, side by side in this run. Two kinds:
+        # - "news-like": articles of sentences drawn like the indexed ones (the same
+        #   vocabulary), one in twenty a near copy of an indexed unit: what a new article
+        #   of a news corpus meets;
+        # - "templates": bench_import's synthetic articles, a few dozen sentence templates
+        #   with slots, so every article repeats or varies hundreds of sentences of the
+        #   ones before it (hundreds of related pairs per article): the worst case.
+        # One text file per article (one transaction and one match per article).
         import corpus
 
-        timings = {}
-        for name, seed, flag in (("off", 21, False), ("on", 22, True)):
-            folder = Path(tmp) / f"import_{name}"
-            folder.mkdir()
-            corpus.write_text_files(str(folder), articles, seed=seed)
-            app = _app(path, CLAIMS_MATCH_ON_IMPORT=flag)
-            with app.app_context():
-                started = time.perf_counter()
-                report = import_paths([str(folder)])
-                timings[name] = (time.perf_counter() - started, report.imported)
+        timings: dict[str, dict] = {}
+        for offset, kind in enumerate(("news-like", "news-like, one JSONL file", "templates")):
+            timings[kind] = {}
+            for name, seed, flag in (("off", 21 + 10 * offset, False),
+                                     ("on", 22 + 10 * offset, True)):
+                folder = Path(tmp) / f"import_{kind.replace(' ', '_')}_{name}"
+                if kind == "templates":
+                    corpus.write_text_files(str(folder), articles, seed=seed)
+                else:
+                    write_news_like(str(folder), path, articles, seed=seed,
+                                    jsonl=kind.endswith("file"))
+                app = _app(path, CLAIMS_MATCH_ON_IMPORT=flag)
+                with app.app_context():
+                    started = time.perf_counter()
+                    report = import_paths([str(folder)])
+                    timings[kind][name] = (time.perf_counter() - started, report.imported)
         out["import"] = timings
         app = _app(path)
         with app.app_context():
@@ -258,6 +308,7 @@ def run_scale(n_units: int, articles: int = 200, workdir: str | None = None) -> 
         out["cli_seconds"] = time.perf_counter() - started
         out["cli_ok"] = cli.returncode == 0
         out["db_mb"] = os.path.getsize(path) / 1e6
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
@@ -269,27 +320,33 @@ def print_scale(out: dict) -> None:
           f"CPU of the process (target < 300 s), peak memory "
           f"{r['peak_mb']:.0f} MB (target < 2048 MB); {r['indexed']:,} indexed, "
           f"{r['candidates']:,} candidate pairs, {r['same']:,} same, {r['related']:,} related, "
-          f"{r['clusters']:,} clusters")
+          f"{r['clusters']:,} clusters; load average then "
+          f"{' '.join(f'{x:.2f}' for x in r['load'])}")
     s = out["similar_ms"]
     print(f"  claims similar at that size: median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms, "
           f"max {s['max']:.1f} ms over 200 queries (target < 50 ms); the whole CLI process "
           f"`flask claims similar` {out['cli_seconds']:.2f} s (Python and app start-up included, "
           f"ok={out['cli_ok']})")
-    (off, n_off), (on, n_on) = out["import"]["off"], out["import"]["on"]
-    per_off, per_on = off / n_off, on / n_on
-    print(f"  import at that size: matching off {n_off} articles in {off:.2f} s "
-          f"({per_off * 1000:.1f} ms each), on {n_on} in {on:.2f} s ({per_on * 1000:.1f} ms each): "
-          f"overhead {100 * (per_on - per_off) / per_off:+.0f}% (target <= 20%)")
+    for kind, runs in out["import"].items():
+        (off, n_off), (on, n_on) = runs["off"], runs["on"]
+        per_off, per_on = off / n_off, on / n_on
+        print(f"  import of {kind} articles at that size, side by side: matching off {n_off} "
+              f"articles in {off:.2f} s ({per_off * 1000:.1f} ms each), on {n_on} in "
+              f"{on:.2f} s ({per_on * 1000:.1f} ms each): overhead "
+              f"{100 * (per_on - per_off) / per_off:+.0f}% (target <= 20%)")
+    print(f"  peak memory of the bench process {out['peak_mb']:.0f} MB; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("  (a shared 2-core machine: other processes' load moves these figures)")
 
 
-def main(units: int = 1_000_000, copies: int = 3, quality_only: bool = False) -> dict:
+def main(units: int = 1_000_000, copies: int = 3, quality_only: bool = False,
+         articles: int = 200) -> dict:
     started = time.perf_counter()
     quality = run_quality(copies=copies)
     print_quality(quality)
     result = {"quality": quality}
     if not quality_only:
-        scale = run_scale(units)
+        scale = run_scale(units, articles)
         print_scale(scale)
         result["scale"] = scale
     print(f"bench_claims took {time.perf_counter() - started:.0f} s")
@@ -305,5 +362,7 @@ if __name__ == "__main__":
     parser.add_argument("--units", type=int, default=1_000_000)
     parser.add_argument("--copies", type=int, default=3)
     parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--articles", type=int, default=200,
+                        help="articles per import set (matching off, on)")
     args = parser.parse_args()
-    main(args.units, args.copies, args.quality_only)
+    main(args.units, args.copies, args.quality_only, args.articles)

@@ -8,14 +8,15 @@ Prints, and asserts nothing about time:
     `make serve` runs it, gunicorn with one sync worker, werkzeug with keep-alive): one
     client, requests in sequence, timed with perf_counter; plus the SQL statements per save;
   * in Chromium (Playwright, Debian's /usr/bin/chromium) when it is installed, for a short
-    and a long article: requests per label and page loads while labelling, and the page's
-    own cost of one keypress (it should not grow with the article); the long page's cold
-    DOMContentLoaded.
+    and a long article: the page's own cost of one keypress (handler and the frame it
+    renders; it should not grow with the article), as medians over several page loads;
+    requests per label and page loads while labelling; the long page's cold
+    DOMContentLoaded, median over --cold-runs loads.
 
 The article is made of the sample article's real sentences (see build).
 
     .venv/bin/python bench/bench_workspace.py [--units 300] [--short 20] [--renders 60]
-        [--saves 500]
+        [--saves 500] [--rounds 5] [--cold-runs 21]
 """
 
 from __future__ import annotations
@@ -273,21 +274,42 @@ def time_saves(port: int, assignment_id: int, unit_ids: list[str], saves: int) -
     return times
 
 
-# One keypress, timed inside the page: the keydown handler and the style and layout it causes
-# (offsetHeight forces them), not the save's round trip, which runs after.
+# One keypress, timed inside the page: the keydown handler (with the style and layout it forces
+# itself), then the rendering of the frame that shows it (style, layout, paint, commit: from the
+# frame's animation callbacks to a message posted from them, which runs once the frame is done).
+# One keypress per frame, as a person types; a pause after each lets the save's answer land.
 KEYPRESS_JS = """async (n) => {
-  const times = [];
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => {
+    const t = performance.now();
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve(performance.now() - t);
+    channel.port2.postMessage(null);
+  }));
+  const out = [];
+  await frame();
+  await frame();
   for (let i = 0; i < n; i += 1) {
     const target = document.activeElement || document.body;
     const t0 = performance.now();
     target.dispatchEvent(new KeyboardEvent("keydown", {key: "1234"[i % 4], bubbles: true}));
-    void document.body.offsetHeight;
-    times.push(performance.now() - t0);
-    await new Promise((r) => setTimeout(r, 0));
+    const handler = performance.now() - t0;
+    out.push([handler, await frame()]);
+    await new Promise((r) => setTimeout(r, 40));
   }
-  times.sort((a, b) => a - b);
-  return {median: times[Math.floor(n / 2)], p95: times[Math.floor(n * 0.95) - 1]};
+  return out;
 }"""
+
+# The navigation timing of a cold load, relative to the navigation's start.
+NAV_JS = """(() => {
+  const n = performance.getEntriesByType("navigation")[0];
+  const mark = (name) => (performance.getEntriesByName(name)[0] || {startTime: NaN}).startTime;
+  return {firstByte: n.responseStart, html: n.responseEnd, parsed: n.domInteractive,
+          dcl: n.domContentLoadedEventEnd, assets: Math.max(...performance.getEntriesByType(
+            "resource").map((r) => r.responseEnd)),
+          init: (performance.getEntriesByName("annotate-init")[0] || {duration: NaN}).duration,
+          annotate: mark("annotate-start"), localtime: mark("localtime-start"),
+          fcp: mark("first-contentful-paint")};
+})()"""
 
 
 def _chromium(p):
@@ -306,9 +328,79 @@ def _logged_in_context(browser, base: str, username: str):
     return context, page
 
 
-def browser_figures(port: int, articles: dict[int, tuple[int, str]]) -> list[str]:
+def spread(values: list[float], unit: str = "ms", digits: int = 1) -> str:
+    """Median, quartiles and best of a list of figures."""
+    q = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    return (f"median {statistics.median(values):.{digits}f} {unit} (quartiles {q[0]:.{digits}f}-"
+            f"{q[2]:.{digits}f}, best {min(values):.{digits}f}, {len(values)} runs)")
+
+
+def keypress_costs(browser, base: str, articles: dict[int, tuple[int, str]], rounds: int,
+                   keys: int) -> list[str]:
+    """The page's own cost of one keypress for each article length, like for like: each round
+    loads each article unlabelled and labels its first `keys` sentences (label, save, move on).
+    The saves are answered inside the browser (so every round starts unlabelled and the server's
+    time stays out of the figure); the rounds alternate between the articles so that a change
+    of load on the machine reaches both."""
+    pages = {}
+    for n_units, (assignment_id, username) in sorted(articles.items()):
+        context, page = _logged_in_context(browser, base, username)
+        page.route("**/labels", lambda route: route.fulfill(
+            status=200, body="{}", content_type="application/json"))
+        pages[n_units] = (context, page, f"{base}/annotations/{assignment_id}")
+    samples: dict[int, list[list[float]]] = {n: [] for n in pages}
+    for _ in range(rounds):
+        for n_units, (_, page, url) in pages.items():
+            page.goto(url)
+            page.wait_for_selector(".ws-units > li.cur")
+            page.wait_for_timeout(300)
+            samples[n_units].extend(page.evaluate(KEYPRESS_JS, min(keys, n_units - 1)))
+    lines = []
+    for n_units, values in samples.items():
+        totals = [h + f for h, f in values]
+        lines.append(
+            f"browser, {n_units} sentences: one keypress inside the page: handler "
+            f"{statistics.median(h for h, _ in values):.2f} ms + its frame "
+            f"{statistics.median(f for _, f in values):.2f} ms; together "
+            + spread(totals, digits=2).replace("runs", "keypresses"))
+    for context, _, _ in pages.values():
+        context.close()
+    return lines
+
+
+def cold_loads(browser, state, url: str, runs: int) -> list[str]:
+    """Cold loads of one page, each in a new context (empty cache), two ways, alternating:
+    straight after the context opens (the browser is still setting up the new window, as in
+    earlier sessions' figures), and once the new window has settled (the page's own cost)."""
+    timings: dict[str, list[dict]] = {"straight": [], "settled": []}
+    for _ in range(runs):
+        for way, samples in timings.items():
+            cold = browser.new_context(storage_state=state, viewport={"width": 1366, "height": 768})
+            page = cold.new_page()
+            if way == "settled":
+                page.goto("about:blank")
+                page.wait_for_timeout(500)
+            page.goto(url, wait_until="load")
+            samples.append(page.evaluate(NAV_JS))
+            cold.close()
+    lines = []
+    for way, samples in timings.items():
+        lines.append(f"cold load, {way}: DOMContentLoaded " + spread([s["dcl"] for s in samples]))
+        mid = sorted(samples, key=lambda s: s["dcl"])[len(samples) // 2]
+        lines.append(
+            f"  of which (median run): first byte {mid['firstByte']:.0f} ms, HTML received "
+            f"{mid['html']:.0f} ms, parsed (domInteractive) {mid['parsed']:.0f} ms, CSS and JS "
+            f"received {mid['assets']:.0f} ms, localtime.js starts {mid['localtime']:.0f} ms, "
+            f"annotate.js starts {mid['annotate']:.0f} ms and takes {mid['init']:.1f} ms, "
+            f"DOMContentLoaded done {mid['dcl']:.0f} ms; first contentful paint "
+            f"{mid['fcp']:.0f} ms")
+    return lines
+
+
+def browser_figures(port: int, articles: dict[int, tuple[int, str]], rounds: int = 5,
+                    cold_runs: int = 21) -> list[str]:
     """In Chromium: requests and page loads while labelling, the page's own cost of one
-    keypress for each article length, and the 300-sentence page's cold DOMContentLoaded."""
+    keypress for each article length, and the longest page's cold DOMContentLoaded."""
     if not os.path.exists(CHROMIUM):
         return [f"browser: skipped (no Chromium at {CHROMIUM})"]
     from playwright.sync_api import sync_playwright
@@ -317,68 +409,36 @@ def browser_figures(port: int, articles: dict[int, tuple[int, str]]) -> list[str
     lines = []
     with sync_playwright() as p:
         browser = _chromium(p)
+        lines += keypress_costs(browser, base, articles, rounds, keys=19)
         for n_units, (assignment_id, username) in sorted(articles.items()):
             context, page = _logged_in_context(browser, base, username)
             url = f"{base}/annotations/{assignment_id}"
-            page.goto(url)                      # unlabelled: each keypress labels and moves on
-            page.wait_for_selector(".ws-units > li.cur")
-            inside = page.evaluate(KEYPRESS_JS, n_units)
-            lines.append(f"browser, {n_units} sentences: one keypress inside the page (handler "
-                         f"+ style + layout): median {inside['median']:.2f} ms, p95 "
-                         f"{inside['p95']:.2f} ms")
-            page.wait_for_function(
-                "() => !document.querySelector('.ws-st.saving, .ws-st.failed')")
-            page.goto(url)                      # all labelled now: each keypress is a change
+            page.goto(url)
             page.wait_for_selector(".ws-units > li.cur")
             posts, loads = [], []
             page.on("request", lambda r, posts=posts: posts.append(r.url)
                     if r.method == "POST" else None)
             page.on("framenavigated", lambda f, loads=loads: loads.append(f.url))
+            # Label every sentence still unlabelled (the save timings above labelled some),
+            # each keypress a new label, saved by the server.
+            todo = page.eval_on_selector_all(".ws-units > li:not([data-l])", "els => els.length")
             started = time.perf_counter()
-            for i in range(n_units):
+            for i in range(todo):
                 page.keyboard.press("2341"[i % 4])
             page.wait_for_function(
                 "() => !document.querySelector('.ws-st.saving, .ws-st.failed')")
             elapsed = time.perf_counter() - started
+            page.wait_for_timeout(1000)         # Playwright reports the last requests late
             lines.append(
-                f"  {len(posts) / n_units:.2f} requests per label ({len(posts)} POSTs), "
-                f"{len(loads)} page loads while relabelling; {elapsed / n_units * 1000:.1f} ms "
-                f"per keypress end to end (Playwright's own overhead included)")
+                f"browser, {n_units} sentences: {len(posts) / todo:.2f} requests per label "
+                f"({len(posts)} POSTs for {todo} labels), {len(loads)} page loads while "
+                f"labelling; {elapsed / todo * 1000:.1f} ms per keypress end to end "
+                "(Playwright's own overhead and the server's save included)")
             if n_units == max(articles):
-                state = context.storage_state()
-                dcl, parts = [], []
-                for _ in range(15):             # a fresh context each time: a cold cache
-                    cold = browser.new_context(storage_state=state,
-                                               viewport={"width": 1366, "height": 768})
-                    cold_page = cold.new_page()
-                    cold_page.goto(url, wait_until="domcontentloaded")
-                    nav = cold_page.evaluate("(() => { const n = performance.getEntriesByType("
-                                             "'navigation')[0]; return [n.responseStart, "
-                                             "n.responseEnd, n.domInteractive, "
-                                             "n.domContentLoadedEventEnd, Math.max(...performance"
-                                             ".getEntriesByType('resource').map("
-                                             "r => r.responseEnd)), performance"
-                                             ".getEntriesByName('annotate-init')[0].duration, "
-                                             "performance.getEntriesByName('annotate-start')[0]"
-                                             ".startTime, performance.getEntriesByName("
-                                             "'localtime-start')[0].startTime, (performance"
-                                             ".getEntriesByName('first-contentful-paint')[0] "
-                                             "|| {startTime: 0}).startTime]; })()")
-                    dcl.append(nav[3])
-                    parts.append(nav)
-                    cold.close()
-                lines.append(
-                    f"cold load of the {n_units}-sentence page in Chromium (new context, empty "
-                    f"cache, {len(dcl)} runs): DOMContentLoaded median {statistics.median(dcl):.0f}"
-                    f" ms, best {min(dcl):.0f} ms  [Potato's one-sentence page: 282 ms, measured "
-                    f"in an earlier session, not in this run]")
-                mid = sorted(parts, key=lambda n: n[3])[len(parts) // 2]
-                lines.append(
-                    f"  of which (median run): first byte {mid[0]:.0f} ms, HTML received "
-                    f"{mid[1]:.0f} ms, parsed (domInteractive) {mid[2]:.0f} ms, CSS and JS "
-                    f"received {mid[4]:.0f} ms, annotate.js starts {mid[6]:.0f} ms and takes "
-                    f"{mid[5]:.1f} ms (localtime.js starts {mid[7]:.0f} ms), DOMContentLoaded "
-                    f"done {mid[3]:.0f} ms; first contentful paint {mid[8]:.0f} ms")
+                lines.append(f"cold loads of the {n_units}-sentence page in Chromium (new context, "
+                             "empty cache) [Potato's one-sentence page: DOMContentLoaded 282 ms, "
+                             "measured in an earlier session, not in this run]:")
+                lines += cold_loads(browser, context.storage_state(), url, cold_runs)
             context.close()
         browser.close()
     return lines
@@ -391,6 +451,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--short", type=int, default=20, help="the short article's sentences")
     parser.add_argument("--renders", type=int, default=60)
     parser.add_argument("--saves", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="page loads per article for the keypress cost (19 keypresses each)")
+    parser.add_argument("--cold-runs", type=int, default=21, help="cold loads of each kind")
     args = parser.parse_args(argv if argv is not None else [])
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, load average {load} (figures scale with it)")
@@ -416,7 +479,8 @@ def main(argv: list[str] | None = None) -> None:
                       f"sequence: {ms(times)}  [target <= 3 ms]")
                 if kind == "gunicorn-serve":
                     for line in browser_figures(port, {args.units: (assignment_id, "bench"),
-                                                       args.short: (short_id, "bench-short")}):
+                                                       args.short: (short_id, "bench-short")},
+                                                args.rounds, args.cold_runs):
                         print(line)
             finally:
                 proc.terminate()

@@ -205,7 +205,8 @@ def test_the_track_record_is_the_outlet_pages(app, client, login_as):
     assert track["rule"]["min_items"] == 15 and track["rule"]["min_days"] == 21
     # The very object the outlet page renders, written out.
     page_track = served.track_records([c.daily.id], SampleRule(), utcnow().date())[c.daily.id]
-    assert track == TrackRecordSchema().dump(track_dict(page_track))
+    assert {k: v for k, v in track.items() if k != "originality"} == TrackRecordSchema().dump(
+        track_dict(page_track))
     login_as(make_user("lead"))
     page = client.get(f"/outlets/{c.daily.id}").get_data(as_text=True)
     assert "60 %" in page and "n = 5" in page and "[0.231, 0.882]" in page

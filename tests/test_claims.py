@@ -13,7 +13,7 @@ from annotator.articles.services import import_sources
 from annotator.claims import queries, services
 from annotator.database import write_transaction
 from annotator.extensions import db
-from annotator.models import ClaimDecision, ClaimKey, ClaimPair, SourceLink
+from annotator.models import ClaimCluster, ClaimDecision, ClaimKey, ClaimPair, SourceLink
 from tests.factories import make_article, make_assignment, make_outlet, make_queue, make_user
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -240,3 +240,33 @@ def test_annotation_exports_carry_the_claim_cluster(app, client, login_as):
     assert clusters == {made[0].id: cluster, made[1].id: cluster, made[2].id: None}
     csv_text = client.get("/exports/annotations.csv").get_data(as_text=True)
     assert "claim_cluster" in csv_text
+
+
+def test_import_joins_clusters_but_never_across_a_rejection(app):
+    lead = make_user("lead")
+    # Two clusters of the same claim, kept apart by a lead's rejection between them.
+    _articles(("A", 1, [CLAIM]), ("B", 2, [CLAIM]))
+    first = db.session.scalar(select(ClaimPair).where(ClaimPair.kind == "same"))
+    services.decide(first.id, "rejected", lead.id)
+    _articles(("C", 3, [CLAIM]))
+    units = sorted(db.session.scalars(select(ClaimKey.unit_id).distinct()))
+    a, b, c = units
+    assert queries.cluster_id_of(a) != queries.cluster_id_of(b)
+    assert queries.cluster_id_of(c) in (queries.cluster_id_of(a), queries.cluster_id_of(b))
+    # A fourth copy is the same as all three: it joins one side, never both.
+    _articles(("D", 4, [CLAIM]))
+    d = max(db.session.scalars(select(ClaimKey.unit_id).distinct()))
+    assert queries.cluster_id_of(a) != queries.cluster_id_of(b)
+    assert queries.cluster_id_of(d) is not None
+
+
+def test_import_grows_the_cluster_keeping_its_id(app):
+    wording = "Officials said " + CLAIM[0].lower() + CLAIM[1:]
+    _articles(("A", 1, [CLAIM]), ("B", 2, [CLAIM]), ("C", 3, [CLAIM]))
+    big = queries.cluster_id_of(db.session.scalar(select(ClaimPair.unit_a_id)))
+    assert big is not None and len(queries.cluster_appearances(big)) == 3
+    # Each import below meets the claim again: every copy lands in the one cluster.
+    _articles(("D", 4, [wording]), ("E", 5, [CLAIM]))
+    members = queries.cluster_appearances(big)
+    assert len(members) == 5
+    assert db.session.scalar(select(func.count()).select_from(ClaimCluster)) == 1

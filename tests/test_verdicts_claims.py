@@ -18,6 +18,8 @@ from datetime import date, datetime
 
 import pytest
 
+from annotator.auth import tokens
+from annotator.claims.queries import outlet_originality
 from annotator.extensions import db
 from annotator.models import ClaimCluster, ClaimMember
 from annotator.verdicts import served
@@ -97,3 +99,29 @@ def test_the_verdict_page_lists_the_appearances_it_serves(app, client, login_as)
     assert "Other Times" in listed and "2024-04-01" in listed
     alone = client.get(f"/verdicts/{c.verdicts['c4']}").get_data(as_text=True)
     assert "served-appearances" not in alone
+
+
+def test_the_api_track_record_carries_originality_and_an_etag(app, client):
+    c = with_clusters()
+    lead = {"Authorization": f"Bearer {tokens.create_token(make_user('lead'), 't').secret}"}
+    daily = client.get(f"/api/v1/outlets/{c.daily.id}/track-record", headers=lead)
+    other = client.get(f"/api/v1/outlets/{c.other.id}/track-record", headers=lead)
+    assert daily.status_code == other.status_code == 200
+    # The outlet profile's figures: Daily published both shared claims first, Other Times
+    # repeated both.
+    assert {k: daily.json["originality"][k] for k in ("shared", "first", "repeated", "share")} \
+        == {"shared": 2, "first": 2, "repeated": 0, "share": 1.0}
+    assert {k: other.json["originality"][k] for k in ("shared", "first", "repeated", "share")} \
+        == {"shared": 2, "first": 0, "repeated": 2, "share": 0.0}
+    profile = outlet_originality(c.other.id)
+    assert other.json["originality"]["warnings"] == profile.warnings
+    assert other.json["repeats"]["false_repeats"] == 1
+    tag = other.headers["ETag"]
+    assert tag != daily.headers["ETag"]
+    again = client.get(f"/api/v1/outlets/{c.other.id}/track-record",
+                       headers={**lead, "If-None-Match": tag})
+    assert again.status_code == 304 and again.headers["ETag"] == tag and not again.data
+    app.config["TRACK_MIN_ITEMS"] = 2  # the answer changes: so does its tag
+    changed = client.get(f"/api/v1/outlets/{c.other.id}/track-record",
+                         headers={**lead, "If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag

@@ -36,7 +36,7 @@ def test_annotation_page_shows_article_units_and_labels(app, login_as):
     reviewer, assignment, article = _workspace(labels={1: "claim"})
     response, html = _page(login_as(reviewer), assignment.id)
     assert response.status_code == 200
-    assert "Storm hits coast" in html and "Caspian Wire" in html and "19 September 2023" in html
+    assert "Storm hits coast" in html and "Caspian Wire" in html and "19 Sep 2023" in html
     # Lean markup: unquoted ids, each button is named <unit's position><label's initial>.
     for unit in article.units:
         assert f"id=u{unit.id}" in html and f">{unit.text}</" in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from annotator.agreement.services import bump_figures_version
 from annotator.database import write_transaction
 from annotator.errors import AdjudicationError
 from annotator.extensions import db
@@ -51,4 +52,6 @@ def _save(queue_id: int, unit_id: int, user_id: int, label: str, rationale: str)
             db.session.add(row)
         row.gold_label, row.rationale, row.adjudicator_id = label, rationale, user_id
         row.updated_at = utcnow()
+        db.session.flush()
+        bump_figures_version()  # the reports' settled counts and accuracy against gold
     return row

@@ -5,17 +5,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from annotator.auth.services import AccountError, normalise_username
-from annotator.inputs import DbIntegerField, db_int
+from annotator.inputs import DbIntegerField, InRange, Required, TooLong, db_int
 from annotator.queues.forms import choices
 from annotator.sanitize import clean_plain
 from annotator.urls import normalise_url
@@ -25,10 +18,10 @@ ROLE_CHOICES = choices((r, r.capitalize()) for r in ROLES)
 
 
 class UserForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=64)],
+    username = StringField("Username", validators=[Required("Give a username.")],
                            description="Lower-case letters, digits, '.', '_' or '-'.",
                            render_kw={"autocomplete": "off"})
-    display_name = StringField("Display name", validators=[Length(max=120)])
+    display_name = StringField("Display name", validators=[TooLong(120, "This name")])
     role = SelectField("Role", choices=ROLE_CHOICES, default="reviewer")
     submit = SubmitField("Create user")
 
@@ -67,7 +60,8 @@ class RoleForm(FlaskForm):
 
 
 class OutletRenameForm(FlaskForm):
-    name = StringField("New name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("New name", validators=[Required("Give the outlet's new name."),
+                                               TooLong(200, "This name")])
     submit = SubmitField("Rename")
 
     def validate_name(self, field):
@@ -92,11 +86,11 @@ class UploadForm(FlaskForm):
                                           "A bad file is rejected whole; good ones are imported.")
     # The same rules as `flask import-articles --outlet --url`.
     outlet = StringField(
-        "Outlet", validators=[Optional(), Length(max=200)],
+        "Outlet", validators=[Optional(), TooLong(200, "This outlet name")],
         description="The outlet the articles come from, used where a record names none. Leave "
                     "it empty to use each record's own outlet, else its URL's domain.")
     url = StringField(
-        "Article URL", validators=[Optional(), Length(max=2000)],
+        "Article URL", validators=[Optional(), TooLong(2000, "This URL")],
         description="The address of the article, for a single text file.",
         render_kw={"inputmode": "url", "autocomplete": "off"})
     submit = SubmitField("Import")
@@ -120,7 +114,9 @@ class UploadForm(FlaskForm):
 
 
 class SplitForm(FlaskForm):
-    at = DbIntegerField("Split after character", validators=[InputRequired(), NumberRange(min=1)])
+    at = DbIntegerField("Split after character",
+                        validators=[InputRequired("Give the character to split after."),
+                                    InRange(1, None, "characters into the sentence")])
     submit = SubmitField("Split")
 
 

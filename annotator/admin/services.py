@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from annotator.admin import queries
+from annotator.agreement.services import bump_figures_version
 from annotator.articles.services import import_sources, upload_name
 from annotator.database import write_transaction
 from annotator.errors import AdminError
@@ -76,6 +77,8 @@ def rename_outlet(outlet_id: int, name: str) -> Outlet:
                 raise AdminError(
                     f"An outlet named {name!r} exists already: merge the two instead.")
             outlet.name = name
+            db.session.flush()
+            bump_figures_version()  # a filter by outlet name or search text may select anew
     except IntegrityError as exc:  # a parallel rename took the name
         raise AdminError(f"An outlet named {name!r} exists already.") from exc
     return outlet
@@ -102,6 +105,7 @@ def merge_outlets(source_id: int, target_id: int) -> int:
         db.session.flush()
         if target.domain is None and domain:
             target.domain = domain  # keep the publisher's domain for source-link checks
+        bump_figures_version()  # the reports group articles by outlet
     return moved
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -9,13 +11,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import Select, func, select
+from sqlalchemy import BigInteger, Select, cast, func, select
 
 from annotator.agreement.presentation import outlet_warnings
+from annotator.agreement.services import remember_figures
 from annotator.articles.queries import restrict_articles
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
-from annotator.models.agreement import LAYOUT, ArticleStats
+from annotator.models.agreement import LAYOUT, ArticleStats, FiguresCache, FiguresVersion
 from annotator.models.annotations import Adjudication, Annotation, SourceLink
 from annotator.models.articles import Article, Outlet, Unit
 from annotator.models.auth import User
@@ -28,6 +31,7 @@ from annotator.stats.records import (
     pair_dtype,
     unpack,
 )
+from annotator.stats.rollup import figures_from_json, figures_json
 from annotator.stats.sentences import apply_adjudications, stored_settled
 from annotator.stats.sufficient import PairAgreement
 from annotator.vocabulary import LABELS, Status
@@ -106,17 +110,24 @@ def _stats_query(*columns) -> Select:
 
 def _needs_article(filters: ArticleFilter, sort: str) -> bool:
     """Tell whether a filter or sort reads the articles table."""
-    return bool(filters.outlet_id or filters.date_from or filters.date_to) or sort in (
-        "title", "outlet", "published")
+    return _article_filtered(filters) or sort in ("title", "outlet", "published")
 
 
 def _fetch_raw(query: Select) -> list[tuple]:
     """Run a query and return the driver's own rows (blobs as bytes-like objects).
 
     A report reads tens of thousands of record blobs: skipping SQLAlchemy's row objects
-    and result processing saves a third of the fetch.
+    and result processing saves a third of the fetch. On PostgreSQL the rows come in
+    binary: as text every blob travels and is decoded as hexadecimal, twice its size.
     """
-    result = db.session.connection().execute(query)
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        compiled = query.compile(dialect=conn.dialect,
+                                 compile_kwargs={"render_postcompile": True})
+        with conn.connection.dbapi_connection.cursor(binary=True) as cursor:
+            cursor.execute(str(compiled), compiled.params)
+            return cursor.fetchall()
+    result = conn.execute(query)
     try:
         return result.cursor.fetchall()
     finally:
@@ -124,55 +135,136 @@ def _fetch_raw(query: Select) -> list[tuple]:
 
 
 def overview(filters: ArticleFilter, sort: str = "alpha", direction: str = "asc",
-             page: int = 1) -> Overview:
-    """Pool the filtered articles' stored statistics into the overview's figures."""
-    rows = _fetch_raw(restrict_stats(_stats_query(
-        Article.outlet_id, ArticleStats.stats, ArticleStats.coder_records,
-        ArticleStats.unanimous, ArticleStats.majority, ArticleStats.unresolved,
-        Article.id, Article.published_at), filters))
-    articles, _ = unpack([r[1] for r in rows], article_dtype(Q))
-    coders, coder_article = unpack([r[2] for r in rows], coder_dtype(Q))
-    outlet_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    keys, group = np.unique(outlet_ids, return_inverse=True)
+             page: int = 1, with_articles: bool = True) -> Overview:
+    """Pool the filtered articles' stored statistics into the overview's figures.
+
+    The pooled figures come from the figures cache when it holds them at the current figures
+    version (agreement.services.remember_figures stores them); names are read fresh. Without
+    articles, the article table's page is left empty (the API does not show it).
+    """
+    version = figures_version()
+    key = figures_key("overview", filters)
+    body = cached_figures(key, version)
+    if body is None:
+        body = pooled_figures(filters)
+        remember_figures(key, version, body)
+    pooled = figures_from_json(body)
+    outlets = pooled["outlets"]
     names = dict(db.session.execute(
-        select(Outlet.id, Outlet.name).where(Outlet.id.in_([int(k) for k in keys]))).all())
-    outlets = rollup.pool_groups(articles, group, [int(k) for k in keys], coders,
-                                 coder_article, LABELS)
+        select(Outlet.id, Outlet.name).where(Outlet.id.in_([f.key for f in outlets]))).all())
     outlets.sort(key=lambda f: (f.alpha.value is None, f.alpha.value or 0.0, names[f.key]))
-    people = rollup.reviewers(articles, coders, LABELS)
+    people = pooled["reviewers"]
     users = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_([p.reviewer_id for p in people])))}
+    return Overview(
+        labels=LABELS,
+        overall=pooled["overall"],
+        outlets=[(names[f.key], f) for f in outlets],
+        reviewers=[(users[p.reviewer_id], p) for p in people],
+        articles=(article_page(filters, sort, direction, page) if with_articles
+                  else ArticlePage([], 0, 1, 1, sort, direction)),
+        settled=pooled["settled"],
+        outlet_warnings=pooled["outlet_warnings"],
+    )
+
+
+def _article_filtered(filters: ArticleFilter) -> bool:
+    """Tell whether the filter narrows the articles (anything but the queue)."""
+    return bool(filters.outlet_id or filters.outlet_name or filters.date_from
+                or filters.date_to or filters.batch_id or filters.search)
+
+
+def pooled_figures(filters: ArticleFilter) -> dict:
+    """Compute the overview's pooled figures of the filter from the stored statistics, as
+    JSON-ready data (figures_from_json reads it back): what the figures cache stores."""
+    columns = (ArticleStats.article_id, ArticleStats.stats, ArticleStats.coder_records,
+               ArticleStats.unanimous, ArticleStats.majority, ArticleStats.unresolved,
+               ArticleStats.id)
+    # The blobs from the stats table alone, the outlets and dates from a narrow join: one
+    # join that carries the blobs makes SQLite walk the stats rows in article order, twice
+    # as slow as reading them in place.
+    if _article_filtered(filters):
+        rows = _fetch_raw(restrict_stats(_stats_query(*columns), filters))
+    else:
+        rows = _fetch_raw(restrict_stats(select(*columns), filters))
+    dated = _fetch_raw(restrict_stats(
+        _stats_query(Article.id, Article.outlet_id, _published_us()), filters))
+    samples = _article_samples(dated)
+    where = np.searchsorted(samples.article_ids, np.fromiter(
+        (r[0] for r in rows), dtype=np.int64, count=len(rows)))
+    # One order whatever the database's plan: publication time (undated first), article,
+    # stats row. A small group's bootstrap draws articles by position, so its interval
+    # would otherwise follow the plan (it differed between SQLite and PostgreSQL, and
+    # between filters). It is the order SQLite's plan over the articles' (outlet,
+    # published) index gave the overview before.
+    order = np.lexsort((np.fromiter((r[6] for r in rows), dtype=np.int64, count=len(rows)),
+                        samples.article_ids[where],
+                        samples.published[where].astype(np.int64))) if len(rows) else where
+    rows, where = [rows[i] for i in order], where[order]
+    articles, _ = unpack([r[1] for r in rows], article_dtype(Q))
+    coders, coder_article = unpack([r[2] for r in rows], coder_dtype(Q))
+    outlet_ids = samples.outlet_ids[where] if len(rows) else np.zeros(0, dtype=np.int64)
+    keys, group = np.unique(outlet_ids, return_inverse=True)
+    outlets = rollup.pool_groups(articles, group, [int(k) for k in keys], coders,
+                                 coder_article, LABELS)
+    people = rollup.reviewers(articles, coders, LABELS)
     people.sort(key=lambda p: (p.kappa.value is None, p.kappa.value or 0.0, p.reviewer_id))
-    samples = _outlet_samples(rows)
     settled, changes = apply_adjudications(stored_settled(r[3:6] for r in rows),
                                            adjudicated_labels(filters))
     for p in people:
         units, agree = changes.get(p.reviewer_id, (0, 0))
         p.gold_units, p.gold_agree = p.gold_units + units, p.gold_agree + agree
-    return Overview(
-        labels=LABELS,
+    spans = samples.per_outlet()
+    return figures_json(
         overall=rollup.overall(articles, coders, coder_article, LABELS),
-        outlets=[(names[f.key], f) for f in outlets],
-        reviewers=[(users[p.reviewer_id], p) for p in people],
-        articles=article_page(filters, sort, direction, page),
-        settled=settled,
-        outlet_warnings={f.key: outlet_warnings(*samples[f.key], f) for f in outlets},
-    )
+        outlets=outlets, reviewers=people, settled=settled,
+        outlet_warnings={f.key: outlet_warnings(*spans[f.key], f) for f in outlets})
 
 
-def _outlet_samples(rows: list[tuple]) -> dict[int, tuple[int, int | None]]:
-    """Return each outlet's distinct articles and publication span in days (None if undated)."""
-    articles: dict[int, set[int]] = {}
-    dates: dict[int, list] = {}
-    for row in rows:
-        outlet_id, article_id, published = row[0], row[6], row[7]
-        articles.setdefault(outlet_id, set()).add(article_id)
-        if published is not None:
-            if isinstance(published, str):  # the raw SQLite driver gives text
-                published = datetime.fromisoformat(published)
-            dates.setdefault(outlet_id, []).append(published)
-    return {k: (len(ids), (max(dates[k]) - min(dates[k])).days if k in dates else None)
-            for k, ids in articles.items()}
+@dataclass
+class _Samples:
+    """The filtered articles once each (sorted by id): outlet and publication time."""
+
+    article_ids: np.ndarray
+    outlet_ids: np.ndarray
+    published: np.ndarray  # datetime64[us], NaT when undated
+
+    def per_outlet(self) -> dict[int, tuple[int, int | None]]:
+        """Return each outlet's distinct articles and publication span in whole days."""
+        keys, group = np.unique(self.outlet_ids, return_inverse=True)
+        counts = np.bincount(group, minlength=len(keys))
+        dated = ~np.isnat(self.published)
+        stamps = self.published[dated].astype(np.int64)
+        first = np.full(len(keys), np.iinfo(np.int64).max)
+        last = np.full(len(keys), np.iinfo(np.int64).min)
+        np.minimum.at(first, group[dated], stamps)
+        np.maximum.at(last, group[dated], stamps)
+        has = np.bincount(group[dated], minlength=len(keys)) > 0
+        day = 86_400_000_000  # microseconds; floor division as timedelta.days does
+        return {int(k): (int(counts[i]), int((last[i] - first[i]) // day) if has[i] else None)
+                for i, k in enumerate(keys)}
+
+
+def _published_us():
+    """Select an article's publication time as numpy reads it fastest: on PostgreSQL whole
+    microseconds since the epoch (datetimes convert thirty times slower), on SQLite the
+    stored ISO text."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(func.extract("epoch", Article.published_at) * 1_000_000, BigInteger)
+    return Article.published_at
+
+
+def _article_samples(rows: list[tuple]) -> _Samples:
+    """Read (article id, outlet id, published) rows (an article once per queue) once each."""
+    if not rows:
+        return _Samples(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                        np.zeros(0, dtype="datetime64[us]"))
+    ids, outlets, published = zip(*rows, strict=True)
+    ids, first = np.unique(np.array(ids, dtype=np.int64), return_index=True)
+    # Text (SQLite) or microseconds since the epoch (PostgreSQL): numpy reads both, None
+    # as NaT.
+    return _Samples(ids, np.array(outlets, dtype=np.int64)[first],
+                    np.array(published, dtype="datetime64[us]")[first])
 
 
 def article_page(filters: ArticleFilter, sort: str, direction: str, page: int) -> ArticlePage:
@@ -392,17 +484,36 @@ def stats_are_stale() -> bool:
     return bool(old) or stored != expected
 
 
-# Built once: an ETag check runs it on every conditional request.
-_S, _G = ArticleStats.__table__, Adjudication.__table__
-_VERSION = select(
-    select(func.count()).select_from(_S).scalar_subquery(),
-    select(func.max(_S.c.updated_at)).scalar_subquery(),
-    select(func.count()).select_from(_G).scalar_subquery(),
-    select(func.max(_G.c.updated_at)).scalar_subquery(),
-)
+# Built once: every ETag check and every report runs it.
+_VERSION = select(FiguresVersion.version).where(FiguresVersion.id == 1)
 
 
-def figures_version() -> tuple:
-    """Return what the agreement figures depend on, cheaply: it changes whenever work is
-    submitted or reopened (the stored statistics) or a gold label is set (for ETags)."""
-    return tuple(db.session.connection().execute(_VERSION).one())
+def figures_version() -> int:
+    """Return the version of the agreement figures: one primary-key lookup.
+
+    agreement.services.bump_figures_version raises it in the same transaction as every write
+    that changes a figure (submit, reopen, gold label, rebuild, outlet merge or rename).
+    """
+    return db.session.connection().execute(_VERSION).scalar() or 0
+
+
+# Part of every figures cache key: raise it with any change to how the cached figures are
+# computed or written, so rows that older code stored are never read.
+FIGURES_FORMAT = 1
+
+
+def figures_key(report: str, filters: ArticleFilter) -> str:
+    """Return the figures cache's key of a report over a filter: what the filter selects by,
+    normalised as restrict_stats applies it (so equal filters share a row)."""
+    parts = (report, FIGURES_FORMAT, LAYOUT, filters.queue_id, filters.outlet_id,
+             None if filters.outlet_id or not filters.outlet_name else filters.outlet_name.lower(),
+             filters.date_from and filters.date_from.isoformat(),
+             filters.date_to and filters.date_to.isoformat(), filters.batch_id,
+             (filters.search or "").strip().lower() or None)
+    return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def cached_figures(key: str, version: int) -> str | None:
+    """Return the cached figures stored under the key at this version, else None."""
+    return db.session.scalar(select(FiguresCache.body).where(
+        FiguresCache.key == key, FiguresCache.version == version))

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.database import write_transaction
+from annotator.database import discard_transaction, write_transaction
 from annotator.extensions import db
-from annotator.models.agreement import LAYOUT, ArticleStats
+from annotator.models.agreement import LAYOUT, ArticleStats, FiguresCache, FiguresVersion
 from annotator.models.annotations import Annotation
 from annotator.models.articles import Unit
 from annotator.models.queues import Assignment, QueueArticle
@@ -56,6 +58,7 @@ def refresh_article_stats(queue_id: int, article_id: int) -> ArticleStats | None
         if row is not None:
             db.session.delete(row)
             db.session.flush()
+            bump_figures_version()
         return None
     labels = db.session.execute(
         select(Assignment.reviewer_id, Annotation.unit_id, Annotation.label)
@@ -77,7 +80,66 @@ def refresh_article_stats(queue_id: int, article_id: int) -> ArticleStats | None
     for name, value in values.items():
         setattr(row, name, value)
     db.session.flush()
+    bump_figures_version()
     return row
+
+
+def _dialect_insert(table):
+    """Return the session's dialect's INSERT (both have ON CONFLICT DO UPDATE)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def bump_figures_version() -> None:
+    """Raise the figures version inside the caller's write transaction (it does not commit).
+
+    Call it in every transaction that changes an agreement figure: ETags and cached figures
+    of the older version are then stale. Last in the transaction where possible: on
+    PostgreSQL the row stays locked until the commit, so concurrent submits take turns here.
+    """
+    table = FiguresVersion.__table__
+    # The migration writes the row; when it is missing (an emptied table) it starts again
+    # from the clock, never from a number an older ETag may hold, and the cache is dropped.
+    start = int(utcnow().timestamp() * 1000)
+    upsert = _dialect_insert(table).values(id=1, version=start)
+    version = db.session.execute(
+        upsert.on_conflict_do_update(index_elements=[table.c.id],
+                                     set_={"version": table.c.version + 1})
+        .returning(table.c.version)).scalar_one()
+    if version == start:
+        db.session.execute(delete(FiguresCache))
+
+
+# How long storing figures waits for SQLite's write lock: a report view must not queue
+# behind a long write (an import, a rebuild); it leaves the figures uncached instead.
+_CACHE_BUSY_MS = 200
+
+
+def remember_figures(key: str, version: int, body: str) -> None:
+    """Store a report's pooled figures computed at a figures version, in its own transaction.
+
+    The version was read before the figures were computed, so a row never holds figures
+    older than its version. Rows of other versions are stale and are cleared here. As every
+    write it ends the request's read first (write_transaction's rule). Nothing is lost when
+    the write fails (SQLite busy past a short wait, two PostgreSQL views storing at once
+    and deadlocking): the next view computes the figures again.
+    """
+    table = FiguresCache.__table__
+    upsert = _dialect_insert(table).values(key=key, version=version, body=body,
+                                          created_at=utcnow())
+    try:
+        if db.session().in_transaction():
+            db.session.commit()
+        db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE",
+                                                 "sqlite_busy_ms": _CACHE_BUSY_MS})
+        db.session.execute(delete(FiguresCache).where(FiguresCache.version != version))
+        db.session.execute(upsert.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={"version": upsert.excluded.version, "body": upsert.excluded.body,
+                  "created_at": upsert.excluded.created_at}))
+        db.session.commit()
+    except SQLAlchemyError:
+        discard_transaction()  # uncached: the figures were computed and are shown all the same
 
 
 def _row_values(records: Records) -> list[dict]:
@@ -158,4 +220,5 @@ def recompute_all() -> RecomputeResult:
             row["article_id"] = int(article_ids[i])
         for lo in range(0, len(rows), _INSERT_CHUNK):
             db.session.execute(insert(ArticleStats), rows[lo : lo + _INSERT_CHUNK])
+        bump_figures_version()
     return RecomputeResult(len(keys), len(labels), time.perf_counter() - started)

@@ -8,11 +8,11 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from annotator.annotations.services import TITLE_MAX_CHARS, SourceInput, WorkspaceError
-from annotator.inputs import DbIntegerField, db_int
+from annotator.inputs import DbIntegerField, Required, TooLong, db_int
 from annotator.sanitize import NOTE_MAX_CHARS
 from annotator.urls import MAX_URL_LENGTH, normalise_url
 from annotator.vocabulary import LABEL_INITIALS, LABELS, STANCES
@@ -23,19 +23,23 @@ STANCE_CHOICES = [SelectChoice(stance, stance.capitalize()) for stance in STANCE
 class SourceForm(FlaskForm):
     """Add or edit a source linked to one sentence."""
 
-    unit_id = DbIntegerField("Sentence", validators=[InputRequired()], widget=HiddenInput())
+    unit_id = DbIntegerField("Sentence", validators=[InputRequired(
+        "The form lost which sentence the source is for: go back to the article and add "
+        "it from there.")], widget=HiddenInput())
     url = StringField(
         "URL",
-        validators=[DataRequired(), Length(max=MAX_URL_LENGTH)],
+        validators=[Required("Give the source's address."), TooLong(MAX_URL_LENGTH, "This URL")],
         description="http:// or https:// only; tracking parameters and #fragments are dropped.",
         render_kw={"type": "url", "inputmode": "url", "autocomplete": "off",
                    "pattern": "[Hh][Tt][Tt][Pp][Ss]?://.+", "spellcheck": "false"},
     )
-    stance = RadioField("Stance", choices=STANCE_CHOICES, validators=[InputRequired()])
-    title = StringField("Title (optional)", validators=[Optional(), Length(max=TITLE_MAX_CHARS)])
+    stance = RadioField("Stance", choices=STANCE_CHOICES, validators=[InputRequired(
+        "Choose whether the source supports, contradicts or gives context to the sentence.")])
+    title = StringField("Title (optional)",
+                        validators=[Optional(), TooLong(TITLE_MAX_CHARS, "This title")])
     note = TextAreaField(
         "Note (optional)",
-        validators=[Optional(), Length(max=NOTE_MAX_CHARS)],
+        validators=[Optional(), TooLong(NOTE_MAX_CHARS, "This note")],
         description="A short note; <b>, <i>, <code> and http(s) links are kept, nothing else.",
         render_kw={"rows": 3},
     )

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import flask_smorest
-from flask import Response, current_app, request
+from flask import Response, current_app, jsonify, request
 from flask_smorest.utils import prepare_response
 from flask_wtf.csrf import CSRFProtect
 from webargs.flaskparser import FlaskParser
@@ -120,6 +120,14 @@ def slice_page(items: Sequence[Any], args: dict[str, Any],
 def etag_for(*parts: Any) -> str:
     """Return an ETag (unquoted) for the parts: the data's version and the request's arguments."""
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def json_with_etag(body: Any, tag: str) -> Response:
+    """Answer a body already in its schema's shape as JSON, with its ETag (no caching
+    proxy may keep it: the figures are private)."""
+    response = jsonify(body)
+    response.headers.update({"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"})
+    return response
 
 
 def not_modified(tag: str) -> Response | None:

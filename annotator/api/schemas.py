@@ -844,6 +844,34 @@ class TrackRecordSchema(Schema):
     definitions = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
+class ContradictedRepeatSchema(Schema):
+    unit_id = fields.Integer(required=True)
+    cluster_id = fields.Integer(required=True)
+    article_id = fields.Integer(required=True)
+    text = fields.String(required=True)
+    contradicting = fields.Integer(required=True, metadata={
+        "description": "Sources with the stance 'contradicts' linked to the claim elsewhere."})
+
+
+class OriginalitySchema(Schema):
+    """The outlet profile's originality (claim memory): how often it published a shared
+    claim first, and its repeated claims that sources elsewhere contradicted."""
+
+    shared = fields.Integer(required=True, metadata={
+        "description": "The outlet's sentences whose claim appears in another outlet's article."})
+    first = fields.Integer(required=True, metadata={
+        "description": "... of which it published first (or at the same time)."})
+    repeated = fields.Integer(required=True, metadata={
+        "description": "... of which had appeared elsewhere earlier."})
+    share = fields.Float(allow_none=True, metadata={"description": "first / shared."})
+    contradicted = fields.List(fields.Nested(ContradictedRepeatSchema), required=True)
+    warnings = fields.List(fields.String(), required=True)
+
+
+class OutletTrackRecordSchema(TrackRecordSchema):
+    originality = fields.Nested(OriginalitySchema, required=True)
+
+
 class CompareArgs(Schema):
     outlet_id = fields.List(_id(), validate=validate.Length(max=MAX_OUTLETS), metadata={
         "description": f"Outlet ids (at most {MAX_OUTLETS}); none: the outlets with the most "

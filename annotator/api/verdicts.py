@@ -7,13 +7,23 @@ annotator.outlets.queries: the same checks, history rows and version conflicts a
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import current_app
 from flask_login import current_user
 
 from annotator.api import schemas as s
-from annotator.api.common import API_PREFIX, Blueprint, page, problem_responses
+from annotator.api.common import (
+    API_PREFIX,
+    Blueprint,
+    etag_for,
+    json_with_etag,
+    not_modified,
+    page,
+    problem_responses,
+)
+from annotator.claims.queries import Originality, outlet_originality
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models import Outlet
@@ -230,16 +240,37 @@ def track_dict(track: TrackRecord) -> dict[str, Any]:
     }
 
 
+def originality_dict(orig: Originality) -> dict[str, Any]:
+    """Return the outlet profile's originality figures."""
+    return {"shared": orig.shared, "first": orig.first, "repeated": orig.repeated,
+            "share": orig.share, "contradicted": [dict(c) for c in orig.contradicted],
+            "warnings": list(orig.warnings)}
+
+
 @bp.route("/outlets/<int:outlet_id>/track-record")
 @role_required("lead")
-@bp.response(200, s.TrackRecordSchema)
-@bp.doc(responses=problem_responses(401, 403, 404))
+@bp.response(200, s.OutletTrackRecordSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@bp.alt_response(304, description="Not modified: the track record is that of your ETag.")
+@bp.doc(responses=problem_responses(401, 403, 404), parameters=[{
+    "in": "header", "name": "If-None-Match", "required": False, "schema": {"type": "string"},
+    "description": "The ETag of an earlier answer: 304 while the answer would be the same."}])
 def track_record(outlet_id: int):
     """The outlet's track record: verdict mix, false share (Wilson 95%, n), prediction
-    record, monthly trend, and whether each figure meets the minimum-sample rule."""
+    record, monthly trend, whether each figure meets the minimum-sample rule, and its
+    originality (the outlet profile's claim-memory figures)."""
     outlet = db.get_or_404(Outlet, outlet_id, description="There is no such outlet.")
     rule = rule_from(current_app.config)
-    return track_dict(served.track_records([outlet.id], rule, _today())[outlet.id])
+    body = s.OutletTrackRecordSchema().dump({
+        **track_dict(served.track_records([outlet.id], rule, _today())[outlet.id]),
+        "originality": originality_dict(outlet_originality(outlet.id))})
+    # The ETag is the answer's own digest: a track record rests on verdicts, predictions,
+    # claim clusters, sources and today's date, which no one cheap version covers. A 304
+    # spares the transfer, not the work.
+    tag = etag_for("track-record", json.dumps(body, sort_keys=True))
+    unchanged = not_modified(tag)
+    if unchanged is not None:
+        return unchanged
+    return json_with_etag(body, tag)
 
 
 @bp.route("/outlets/compare")

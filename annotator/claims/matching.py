@@ -423,7 +423,7 @@ class WordHasher:
         return out
 
 
-def signatures(word_hashes: Sequence[Sequence[int]], chunk: int = 200_000) -> np.ndarray:
+def signatures(word_hashes: Sequence[Sequence[int]], chunk: int = 50_000) -> np.ndarray:
     """Return the MinHash signatures (n x HASHES, uint64) of sentences given as word hashes.
 
     Every sentence needs at least one word. Hashing is multiply-add mod 2**64 and the top 32
@@ -462,14 +462,29 @@ def sort_keys(unit_ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.nd
 
     The order of the key index's primary key: what the rebuild writes and groups.
     """
-    flat_keys = keys.reshape(-1)
-    flat_ids = np.repeat(unit_ids.astype(np.int64), keys.shape[1])
-    order = np.lexsort((flat_ids, flat_keys))
-    flat_keys, flat_ids = flat_keys[order], flat_ids[order]
+    width = keys.shape[1]
+    narrow = np.int32 if len(unit_ids) == 0 or int(unit_ids.max()) < 2**31 else np.int64
+    ids = unit_ids.astype(narrow)
+    if len(ids) > 1 and not bool((np.diff(ids) >= 0).all()):
+        flat_ids = np.repeat(ids, width)
+        order = np.lexsort((flat_ids, keys.reshape(-1)))
+        return _unique_rows(keys.reshape(-1)[order], flat_ids[order])
+    # Ids in order: a stable sort by key alone gives (key, id) order. Memory: the keys, the
+    # order and the two results (ids as int32), no repeated-id array.
+    order = np.argsort(keys.reshape(-1), kind="stable")
+    flat_keys = keys.reshape(-1)[order]
+    order //= width
+    flat_ids = ids[order]
     del order
-    keep = np.ones(len(flat_keys), dtype=bool)
-    keep[1:] = (flat_keys[1:] != flat_keys[:-1]) | (flat_ids[1:] != flat_ids[:-1])
-    return flat_keys[keep], flat_ids[keep]
+    return _unique_rows(flat_keys, flat_ids)
+
+
+def _unique_rows(flat_keys: np.ndarray, flat_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    repeated = np.zeros(len(flat_keys), dtype=bool)
+    repeated[1:] = (flat_keys[1:] == flat_keys[:-1]) & (flat_ids[1:] == flat_ids[:-1])
+    if not repeated.any():
+        return flat_keys, flat_ids
+    return flat_keys[~repeated], flat_ids[~repeated]
 
 
 def prefix_keys(feats: Sequence[Features]) -> np.ndarray:
@@ -514,7 +529,7 @@ def candidate_pairs(flat_keys: np.ndarray, flat_ids: np.ndarray) -> np.ndarray:
             i, j = i[keep], j[keep]
         left.append(members[i])
         right.append(members[j])
-    a, b = np.concatenate(left), np.concatenate(right)
+    a, b = np.concatenate(left).astype(np.int64), np.concatenate(right).astype(np.int64)
     low, high = np.minimum(a, b), np.maximum(a, b)
     keep = low != high
     packed = np.unique((low[keep] << 32) | high[keep])
@@ -522,3 +537,113 @@ def candidate_pairs(flat_keys: np.ndarray, flat_ids: np.ndarray) -> np.ndarray:
 
 
 _TRIU = {n: np.triu_indices(n, k=1) for n in range(2, BUCKET_ALL_PAIRS + 1)}
+
+
+# --- score prefilter: the verifier's score bound, for many pairs at once -------------------------
+
+# What a scored item is reduced to: a 40-bit hash, so an item hash and a pair's index (below
+# 2**24) pack into one 64-bit integer.
+_ITEM_BITS = 40
+_ITEM_MASK = (1 << _ITEM_BITS) - 1
+PREFILTER_PAIRS = 1 << 17  # pairs per vectorised step (below 2**24; about 40 MB an array)
+
+
+def item_hash(item: str) -> int:
+    """Return a scored item's 40-bit hash, the same in every process."""
+    data = item.encode("utf-8")
+    return ((zlib.crc32(data) << 8) ^ zlib.adler32(data)) & _ITEM_MASK
+
+
+class ItemHasher:
+    """Hash scored items (words, "#3", "@mar") with a cache."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, int] = {}
+
+    def __call__(self, f: Features) -> list[int]:
+        cache = self._cache
+        out = []
+        for item in f.scored:
+            value = cache.get(item)
+            if value is None:
+                value = cache[item] = item_hash(item)
+            out.append(value)
+        return out
+
+
+@dataclass
+class ScoredSets:
+    """The scored sets of many sentences as hashes: row i holds values[offsets[i]:offsets[i+1]]
+    (distinct, uint64 below 2**40) and sizes[i] items (the set's exact size)."""
+
+    offsets: np.ndarray
+    values: np.ndarray
+    sizes: np.ndarray
+
+    @classmethod
+    def of(cls, feats: Sequence[Features], hasher: ItemHasher | None = None) -> ScoredSets:
+        hasher = hasher or ItemHasher()
+        rows = [sorted(set(hasher(f))) for f in feats]
+        sizes = np.fromiter((len(f.scored) for f in feats), dtype=np.int32, count=len(feats))
+        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        values = np.fromiter((v for r in rows for v in r), dtype=np.uint64,
+                             count=int(offsets[-1]))
+        return cls(offsets, values, sizes)
+
+    @classmethod
+    def concat(cls, parts: Sequence[ScoredSets]) -> ScoredSets:
+        if not parts:
+            return cls(np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.uint64),
+                       np.empty(0, dtype=np.int32))
+        offsets = [parts[0].offsets]
+        base = int(parts[0].offsets[-1])
+        for part in parts[1:]:
+            offsets.append(part.offsets[1:] + base)
+            base += int(part.offsets[-1])
+        return cls(np.concatenate(offsets), np.concatenate([p.values for p in parts]),
+                   np.concatenate([p.sizes for p in parts]))
+
+
+def _gather(sets: ScoredSets, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (values, index of the row in `rows`) of the given rows' items, flattened."""
+    starts = sets.offsets[rows]
+    lengths = sets.offsets[rows + 1] - starts
+    owner = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    firsts = np.cumsum(lengths) - lengths
+    positions = np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum()),
+                                                                dtype=np.int64)
+    return sets.values[positions], owner
+
+
+def could_relate(sets: ScoredSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Return which pairs of rows (left[i], right[i]) may score RELATED_SCORE or more.
+
+    The same score as :func:`score` (mean of Jaccard and containment of the scored sets)
+    with each item replaced by its hash: a hash collision can only add to the intersection,
+    so a pair kept out here scores below RELATED_SCORE for the verifier too (no pair the
+    verifier would keep is lost). Vectorised, PREFILTER_PAIRS pairs at a time.
+    """
+    keep = np.zeros(len(left), dtype=bool)
+    for first in range(0, len(left), PREFILTER_PAIRS):
+        a = left[first:first + PREFILTER_PAIRS]
+        b = right[first:first + PREFILTER_PAIRS]
+        va, oa = _gather(sets, a)
+        vb, ob = _gather(sets, b)
+        packed = np.concatenate(((oa.astype(np.uint64) << np.uint64(_ITEM_BITS)) | va,
+                                 (ob.astype(np.uint64) << np.uint64(_ITEM_BITS)) | vb))
+        del va, oa, vb, ob
+        packed.sort()
+        same = packed[1:] == packed[:-1]
+        inter = np.bincount((packed[1:][same] >> np.uint64(_ITEM_BITS)).astype(np.int64),
+                            minlength=len(a)).astype(np.float64)
+        del packed, same
+        sa = sets.sizes[a].astype(np.float64)
+        sb = sets.sizes[b].astype(np.float64)
+        inter = np.minimum(inter, np.minimum(sa, sb))
+        union = np.maximum(sa + sb - inter, 1.0)
+        both = (inter / union + inter / np.maximum(np.minimum(sa, sb), 1.0)) / 2
+        # score() rounds to 4 places: a raw 0.59995 is kept.
+        keep[first:first + len(a)] = both >= RELATED_SCORE - 1e-4
+    return keep

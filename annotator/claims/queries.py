@@ -7,9 +7,10 @@ Stable names other areas build on: :func:`cluster_id_of`, :func:`appearances`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import Select, and_, func, or_, select
 
@@ -21,7 +22,6 @@ from annotator.models.auth import User
 from annotator.models.claims import (
     ClaimCluster,
     ClaimDecision,
-    ClaimKey,
     ClaimMember,
     ClaimPair,
     ClaimQueueOption,
@@ -201,14 +201,8 @@ def similar(text: str, top: int = 10) -> list[Similar]:
     feats = matching.features(text)
     if not matching.indexable(feats):
         return []
-    keys = [int(k) for k in matching.index_keys([feats], matching.WordHasher())[0]]
-    by_key: dict[int, list[int]] = {}
-    for key, uid in db.session.execute(
-            select(ClaimKey.band_key, ClaimKey.unit_id).where(ClaimKey.band_key.in_(keys))):
-        by_key.setdefault(key, []).append(uid)
-    candidates: set[int] = set()
-    for uids in by_key.values():
-        candidates.update(sorted(uids)[:_SIMILAR_PER_KEY])
+    keys = sorted({int(k) for k in matching.index_keys([feats], matching.WordHasher())[0]})
+    candidates = {uid for held in key_holders(keys, _SIMILAR_PER_KEY).values() for uid in held}
     if not candidates:
         return []
     rows = db.session.execute(
@@ -225,6 +219,44 @@ def similar(text: str, top: int = 10) -> list[Similar]:
 
 
 _SIMILAR_PER_KEY = 200
+# Keys looked up by one statement (SQLite allows 500 terms in a compound SELECT).
+_KEYS_PER_QUERY = 100
+
+
+def key_holders(keys: Sequence[int], cap: int) -> dict[int, list[int]]:
+    """Return {key: its first `cap` units by id} for the keys (those no unit holds left out).
+
+    One bounded range of the key index per key (a UNION ALL of LIMITed selects), so a key
+    held by thousands of units (a phrase every article repeats) costs `cap` rows, not
+    thousands. Sent as the driver's SQL (hundreds of keys: no statement to compile).
+    """
+    found: dict[int, list[int]] = {}
+    connection = db.session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = [int(k) for k in keys[start:start + _KEYS_PER_QUERY]]
+        params = tuple(value for key in chunk for value in (key, cap))
+        for key, uid in connection.exec_driver_sql(_holders_sql(len(chunk), mark), params):
+            found.setdefault(key, []).append(uid)
+    return found
+
+
+def key_buckets(keys: Sequence[int], all_pairs: int,
+                anchors: int) -> dict[int, tuple[int, list[int]]]:
+    """Return {key: (holders, units)} for the keys some unit holds, as the importer pairs them.
+
+    holders: how many units hold the key, counted up to all_pairs + 1; units: all of them
+    (by id) when that is at most all_pairs, else the first `anchors` only.
+    """
+    return {key: (len(units), units if len(units) <= all_pairs else units[:anchors])
+            for key, units in key_holders(keys, all_pairs + 1).items()}
+
+
+@lru_cache(maxsize=2 * _KEYS_PER_QUERY)
+def _holders_sql(count: int, mark: str) -> str:
+    return " UNION ALL ".join(
+        f"SELECT * FROM (SELECT band_key, unit_id FROM claim_keys WHERE band_key = {mark} "
+        f"ORDER BY unit_id LIMIT {mark}) AS h{i}" for i in range(count))
 
 
 # --- export: one object per cluster ------------------------------------------------------------

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import bindparam, delete, or_, select, text, update
+from sqlalchemy import and_, delete, or_, select, update
 
-from annotator.claims import matching
+from annotator.claims import matching, queries
 from annotator.claims.clustering import Edge, clusters, keep_ids
 from annotator.database import write_transaction
 from annotator.errors import ClaimError
@@ -49,9 +49,15 @@ def _chunks(values: Sequence, size: int = _CHUNK):
         yield values[start:start + size]
 
 
-def _keys_of(texts: Sequence[str]) -> tuple[list[int], np.ndarray, list[matching.Features]]:
-    """Return (positions of indexable texts, their band keys, features of every text)."""
-    feats = [matching.features(t) for t in texts]
+def _keys_of(texts: Sequence[str], cached: bool = True,
+             ) -> tuple[list[int], np.ndarray, list[matching.Features]]:
+    """Return (positions of indexable texts, their band keys, features of every text).
+
+    cached=False: features computed without filling the features cache (a rebuild reads
+    every unit once, and the cache would only hold memory).
+    """
+    compute = matching.features if cached else matching.features.__wrapped__
+    feats = [compute(t) for t in texts]
     keep = [i for i, f in enumerate(feats) if matching.indexable(f)]
     if not keep:
         return [], np.empty((0, matching.KEYS), dtype=np.int64), feats
@@ -72,13 +78,6 @@ def match_units(unit_ids: Sequence[int]) -> IndexReport:
         rows.extend(db.session.execute(select(Unit.id, Unit.article_id, Unit.text)
                                        .where(Unit.id.in_(chunk))).all())
     return match_rows(rows)
-
-
-_HOLDERS = text(
-    "SELECT band_key, unit_id FROM (SELECT band_key, unit_id, ROW_NUMBER() OVER "
-    "(PARTITION BY band_key ORDER BY unit_id) AS rank FROM claim_keys "
-    "WHERE band_key IN :keys) AS held WHERE rank <= :cap"
-).bindparams(bindparam("keys", expanding=True))
 
 
 def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
@@ -102,21 +101,18 @@ def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
     for uid, row in zip(new_ids, keys.tolist(), strict=True):
         for key in row:
             by_key.setdefault(key, []).append(uid)
-    holders: dict[int, list[int]] = {}
-    for chunk in _chunks(sorted(by_key)):
-        for key, uid in db.session.execute(
-                _HOLDERS, {"keys": chunk, "cap": matching.BUCKET_ALL_PAIRS + 1}):
-            holders.setdefault(key, []).append(uid)
-    db.session.execute(ClaimKey.__table__.insert(),
-                       [{"band_key": k, "unit_id": u} for k, uids in by_key.items()
-                        for u in sorted(set(uids))])
+    buckets = queries.key_buckets(sorted(by_key), matching.BUCKET_ALL_PAIRS,
+                                  matching.BUCKET_ANCHORS)
+    # In the index's order: consecutive rows land on the same or the next page.
+    _insert_keys(sorted((k, u) for k, uids in by_key.items() for u in set(uids)))
     candidates: set[tuple[int, int]] = set()
     fresh = set(new_ids)
     for key, mine in by_key.items():
-        members = sorted(set(holders.get(key, ())) | set(mine))
+        held, holders = buckets.get(key, (0, []))
+        members = sorted(set(holders) | set(mine))
         if len(members) < 2:
             continue
-        if len(members) <= matching.BUCKET_ALL_PAIRS:
+        if held + len(set(mine)) <= matching.BUCKET_ALL_PAIRS:
             for x, a in enumerate(members):
                 for b in members[x + 1:]:
                     if a in fresh or b in fresh:
@@ -143,10 +139,127 @@ def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
             found.append((a, b, verdict))
     if found:
         _store_pairs(found, report, fresh_units=set(new_ids))
-        touched = {u for a, b, v in found if v.kind == SAME for u in (a, b)}
-        if touched:
-            report.clusters = recluster(touched, deep=False)
+        report.clusters = join_new(found, fresh)
     return report
+
+
+def _insert_keys(rows: list[tuple[int, int]]) -> None:
+    """Insert (band key, unit id) rows through the driver's executemany (no per-row dicts)."""
+    connection = db.session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"INSERT INTO claim_keys (band_key, unit_id) VALUES ({mark}, {mark})", rows)
+
+
+def join_new(found: Sequence[tuple[int, int, matching.Verdict]], fresh: set[int]) -> int:
+    """Join units to clusters by new pairs (found on import), without recomputing clusters.
+
+    An import only adds pairs, so clusters only grow or merge: the new "same" pairs are
+    taken best score first, each joining the clusters (or lone units) of its two units unless
+    a rejected pair, or an undecided one that differs in numbers, dates, negation or actors,
+    would end up inside one cluster (the rule of clustering.clusters). A merged cluster keeps
+    the id of the larger (the lower on a tie). Reads the clusters of the pairs' units and,
+    only when two existing clusters (or a cluster and an older lone unit) would merge, the
+    rejections between them. fresh: the units indexed just now, whose only pairs are among
+    `found`. Returns how many clusters gained units.
+    """
+    same = sorted(((v.score, a, b) for a, b, v in found if v.kind == SAME),
+                  key=lambda e: (-e[0], e[1], e[2]))
+    if not same:
+        return 0
+    hard = [(a, b) for a, b, v in found
+            if v.kind == RELATED and _hard(",".join(v.differs))]
+    units = {u for _, a, b in same for u in (a, b)} | {u for pair in hard for u in pair}
+    cluster_of = queries.cluster_ids_of(sorted(units))
+    sizes = queries.cluster_sizes(set(cluster_of.values()))
+
+    def node(unit: int) -> tuple[str, int]:
+        cid = cluster_of.get(unit)
+        return ("c", cid) if cid is not None else ("u", unit)
+
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+    members: dict[tuple[str, int], set[tuple[str, int]]] = {}
+    forbidden: dict[tuple[str, int], set[tuple[str, int]]] = {}
+    for a, b in hard:
+        x, y = node(a), node(b)
+        forbidden.setdefault(x, set()).add(y)
+        forbidden.setdefault(y, set()).add(x)
+
+    def find(x: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def older(group: set[tuple[str, int]]) -> bool:
+        """Whether a group holds an existing cluster or a unit indexed before this import."""
+        return any(kind == "c" or ident not in fresh for kind, ident in group)
+
+    for _, a, b in same:
+        ra, rb = find(node(a)), find(node(b))
+        if ra == rb:
+            continue
+        ma, mb = members.setdefault(ra, {ra}), members.setdefault(rb, {rb})
+        fa, fb = forbidden.get(ra, set()), forbidden.get(rb, set())
+        if fa & mb or fb & ma:
+            continue
+        if older(ma) and older(mb) and _rejected_between(ma, mb):
+            continue
+        parent[rb] = ra
+        ma |= mb
+        del members[rb]
+        if fb:
+            forbidden[ra] = fa | fb
+            forbidden.pop(rb, None)
+    now = utcnow()
+    grown = 0
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        grown += 1
+        held = sorted((ident for kind, ident in group if kind == "c"),
+                      key=lambda c: (-sizes.get(c, 0), c))
+        lone = sorted(ident for kind, ident in group if kind == "u")
+        if held:
+            keep, gone = held[0], held[1:]
+            if gone:
+                db.session.execute(update(ClaimMember).where(ClaimMember.cluster_id.in_(gone))
+                                   .values(cluster_id=keep))
+                db.session.execute(delete(ClaimCluster).where(ClaimCluster.id.in_(gone)))
+            db.session.execute(update(ClaimCluster).where(ClaimCluster.id == keep)
+                               .values(updated_at=now))
+        else:
+            keep = db.session.execute(ClaimCluster.__table__.insert().values(
+                created_at=now, updated_at=now)).inserted_primary_key[0]
+        if lone:
+            db.session.execute(ClaimMember.__table__.insert(),
+                               [{"unit_id": u, "cluster_id": keep} for u in lone])
+    return grown
+
+
+def _rejected_between(left: set[tuple[str, int]], right: set[tuple[str, int]]) -> bool:
+    """Whether a rejected (or hard, undecided) pair joins a unit of `left` to one of `right`
+    (each a set of ("c", cluster id) and ("u", unit id))."""
+    def units_of(group: set[tuple[str, int]]):
+        clusters_ = [ident for kind, ident in group if kind == "c"]
+        lone = [ident for kind, ident in group if kind == "u"]
+        parts = []
+        if clusters_:
+            parts.append(select(ClaimMember.unit_id).where(ClaimMember.cluster_id.in_(clusters_)))
+        if lone:
+            parts.append(select(Unit.id).where(Unit.id.in_(lone)))
+        return parts[0] if len(parts) == 1 else parts[0].union_all(*parts[1:])
+
+    left_units, right_units = units_of(left), units_of(right)
+    hard = or_(ClaimPair.decision == REJECTED,
+               and_(ClaimPair.decision.is_(None),
+                    or_(*[ClaimPair.differs.contains(d) for d in sorted(_HARD)])))
+    query = select(ClaimPair.id).where(hard).where(or_(
+        and_(ClaimPair.unit_a_id.in_(left_units), ClaimPair.unit_b_id.in_(right_units)),
+        and_(ClaimPair.unit_a_id.in_(right_units), ClaimPair.unit_b_id.in_(left_units)),
+    )).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def _store_pairs(found: list[tuple[int, int, matching.Verdict]], report: IndexReport,
@@ -294,36 +407,53 @@ def _write_clusters(assigned: list[tuple[set[int], int | None]], old: dict[int, 
 def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) -> IndexReport:
     """Index every unit again and re-match them all; decisions and cluster ids are kept.
 
-    Keys are computed for all units in memory, then written sorted; pairs are verified and
-    stored, and the clusters recomputed, in one transaction.
+    Keys, and each unit's scored items as hashes, are computed for all units in memory
+    (about 250 bytes a unit); candidate pairs come from the sorted keys, the vectorised score
+    bound (matching.could_relate) drops those that cannot reach "related", and only the rest
+    are read again and verified. Old keys and undecided pairs are deleted and the new ones
+    written, pairs stored and clusters recomputed in one write transaction: readers see the
+    old index until it commits, never a half-written one.
     """
     say = progress or (lambda _message: None)
     report = IndexReport()
     all_ids: list[np.ndarray] = []
+    all_articles: list[np.ndarray] = []
     all_keys: list[np.ndarray] = []
+    all_sets: list[matching.ScoredSets] = []
     last = 0
     while True:
-        rows = db.session.execute(select(Unit.id, Unit.text).where(Unit.id > last)
-                                  .order_by(Unit.id).limit(batch)).all()
+        rows = db.session.execute(select(Unit.id, Unit.article_id, Unit.text)
+                                  .where(Unit.id > last).order_by(Unit.id).limit(batch)).all()
         if not rows:
             break
         last = rows[-1][0]
         report.units += len(rows)
-        keep, keys, _feats = _keys_of([r[1] for r in rows])
+        keep, keys, feats = _keys_of([r[2] for r in rows], cached=False)
         all_ids.append(np.array([rows[i][0] for i in keep], dtype=np.int64))
+        all_articles.append(np.array([rows[i][1] for i in keep], dtype=np.int64))
         all_keys.append(keys)
+        all_sets.append(matching.ScoredSets.of([feats[i] for i in keep]))
+        del rows, feats
         report.indexed += len(keep)
         say(f"keys: {report.units} units read, {report.indexed} indexed")
     db.session.commit()
     ids = np.concatenate(all_ids) if all_ids else np.empty(0, dtype=np.int64)
+    articles = np.concatenate(all_articles) if all_articles else np.empty(0, dtype=np.int64)
     keys = (np.concatenate(all_keys) if all_keys
             else np.empty((0, matching.KEYS), dtype=np.int64))
-    del all_ids, all_keys
+    sets = matching.ScoredSets.concat(all_sets)
+    del all_ids, all_articles, all_keys, all_sets
     flat_keys, flat_ids = matching.sort_keys(ids, keys)
-    del ids, keys
+    del keys
     pairs = matching.candidate_pairs(flat_keys, flat_ids)
     report.candidates = len(pairs)
-    say(f"candidates: {len(pairs)} pairs")
+    rows_a = np.searchsorted(ids, pairs[:, 0])
+    rows_b = np.searchsorted(ids, pairs[:, 1])
+    apart = articles[rows_a] != articles[rows_b]
+    pairs, rows_a, rows_b = pairs[apart], rows_a[apart], rows_b[apart]
+    pairs = pairs[matching.could_relate(sets, rows_a, rows_b)]
+    del sets, rows_a, rows_b, apart, ids, articles
+    say(f"candidates: {report.candidates} pairs, {len(pairs)} to verify")
     with write_transaction():
         db.session.execute(delete(ClaimKey))
         _bulk_insert_keys(flat_keys, flat_ids)
@@ -345,17 +475,16 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) 
 
 
 def _verify_pairs(pairs: np.ndarray) -> list[tuple[int, int, matching.Verdict]]:
+    """Verify candidate pairs (of units of different articles), reading only their units."""
     needed = np.unique(pairs.reshape(-1)).tolist() if len(pairs) else []
     feature_of: dict[int, matching.Features] = {}
-    article_of: dict[int, int] = {}
     for chunk in _chunks(needed, 5000):
-        for uid, article_id, unit_text in db.session.execute(
-                select(Unit.id, Unit.article_id, Unit.text).where(Unit.id.in_(chunk))):
+        for uid, unit_text in db.session.execute(
+                select(Unit.id, Unit.text).where(Unit.id.in_(chunk))):
             feature_of[uid] = matching.features(unit_text)
-            article_of[uid] = article_id
     found = []
     for a, b in pairs.tolist():
-        if article_of.get(a) is None or article_of.get(b) is None or article_of[a] == article_of[b]:
+        if a not in feature_of or b not in feature_of:
             continue
         verdict = matching.compare(feature_of[a], feature_of[b])
         if verdict.kind is not None:
@@ -375,6 +504,21 @@ def _all_edges() -> tuple[list[Edge], list[tuple[int, int]]]:
     return edges, rejected
 
 
+# PostgreSQL's binary COPY: a header, then per row a field count (2), each field's length
+# and its big-endian value (bigint, integer), then -1 to end.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
+_COPY_ROW = np.dtype([("fields", ">i2"), ("key_length", ">i4"), ("key", ">i8"),
+                      ("id_length", ">i4"), ("id", ">i4")])
+
+
+def _copy_rows(keys: np.ndarray, ids: np.ndarray) -> bytes:
+    """Return (band key, unit id) rows in COPY's binary format, built without a Python loop."""
+    rows = np.empty(len(keys), dtype=_COPY_ROW)
+    rows["fields"], rows["key_length"], rows["id_length"] = 2, 8, 4
+    rows["key"], rows["id"] = keys, ids
+    return rows.tobytes()
+
+
 def _bulk_insert_keys(flat_keys: np.ndarray, flat_ids: np.ndarray) -> None:
     """Write all keys, sorted by (key, unit): the primary key's order, the fastest to insert."""
     if not len(flat_keys):
@@ -383,12 +527,14 @@ def _bulk_insert_keys(flat_keys: np.ndarray, flat_ids: np.ndarray) -> None:
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
         with raw.cursor() as cursor:
-            with cursor.copy("COPY claim_keys (band_key, unit_id) FROM STDIN") as copy:
-                step = 200_000
+            with cursor.copy("COPY claim_keys (band_key, unit_id) FROM STDIN (FORMAT BINARY)") \
+                    as copy:
+                copy.write(_COPY_HEADER)
+                step = 1_000_000
                 for start in range(0, len(flat_keys), step):
-                    for row in zip(flat_keys[start:start + step].tolist(),
-                                   flat_ids[start:start + step].tolist(), strict=True):
-                        copy.write_row(row)
+                    copy.write(_copy_rows(flat_keys[start:start + step],
+                                          flat_ids[start:start + step]))
+                copy.write(b"\xff\xff")
         return
     cursor = raw.cursor()
     step = 500_000

@@ -5,7 +5,7 @@ and an article), so the model is one layer below every area's queries and servic
 area may read any table, and no area imports another to reach a model.
 """
 
-from annotator.models.agreement import ArticleStats
+from annotator.models.agreement import ArticleStats, FiguresCache, FiguresVersion
 from annotator.models.annotations import Adjudication, Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
 from annotator.models.auth import ApiToken, LoginThrottle, User
@@ -24,7 +24,7 @@ __all__ = [
     "ApiToken",
     "Adjudication", "Annotation", "AnnotationHistory", "Article", "ArticleStats", "Assignment",
     "CheckHistory", "CheckSource", "ClaimCluster", "ClaimDecision", "ClaimKey", "ClaimMember",
-    "ClaimPair", "ClaimQueueOption", "ImportBatch", "LoginThrottle", "Outlet", "Prediction",
-    "Queue", "QueueArticle", "QueueReviewer", "Rating", "SourceLink", "Unit", "User",
-    "Verdict",
+    "ClaimPair", "ClaimQueueOption", "FiguresCache", "FiguresVersion", "ImportBatch",
+    "LoginThrottle", "Outlet", "Prediction", "Queue", "QueueArticle", "QueueReviewer", "Rating",
+    "SourceLink", "Unit", "User", "Verdict",
 ]

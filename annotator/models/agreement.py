@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import db
@@ -52,3 +52,32 @@ class ArticleStats(db.Model):
 
     queue: Mapped[Queue] = relationship()  # noqa: F821
     article: Mapped[Article] = relationship()  # noqa: F821
+
+
+class FiguresVersion(db.Model):
+    """The version of every agreement figure: one row, raised in the same transaction as any
+    write that changes a figure (a submit or reopen, a gold label, a rebuild, an outlet merge).
+
+    ETags and the figures cache read it with one primary-key lookup; a cached figure stored
+    under an older version is never served.
+    """
+
+    __tablename__ = "agreement_figures_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+class FiguresCache(db.Model):
+    """Pooled figures of one report filter, computed at one figures version (JSON).
+
+    Kept in the database, not in a process: several app processes share it. A row whose
+    version is not the current one is stale and never read; writing a row clears them.
+    """
+
+    __tablename__ = "agreement_figures_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

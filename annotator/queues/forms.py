@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -15,18 +14,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
-from annotator.inputs import DayField, db_int
+from annotator.inputs import DayField, InRange, Required, TooLong, WholeNumberField, db_int
 from annotator.models.articles import ImportBatch, Outlet
 from annotator.models.auth import User
 from annotator.models.queues import Queue
@@ -47,21 +40,6 @@ ORDER_CHOICES = [("oldest", "Oldest first (publication date)"),
                  ("fewest", "Fewest reviews first")]
 
 
-class InRange:
-    """A number between lo and hi whose error says what was typed and which bound it broke."""
-
-    def __init__(self, lo: int, hi: int, unit: str):
-        self.lo, self.hi, self.unit = lo, hi, unit
-
-    def __call__(self, form, field):
-        value = field.data
-        if value is None or self.lo <= value <= self.hi:
-            return
-        if value < self.lo:
-            raise ValidationError(f"{value} is too few: at least {self.lo} {self.unit}.")
-        raise ValidationError(f"{value} is too many: at most {self.hi} {self.unit}.")
-
-
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes (friendlier than a multi-select for a reviewer pool)."""
 
@@ -77,10 +55,12 @@ class IdListField(SelectMultipleField):
 
 
 class QueueForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)],
+    name = StringField("Name", validators=[Required("Give the queue a name."),
+                                           TooLong(120, "This name")])
+    description = TextAreaField("Description",
+                                validators=[Optional(), TooLong(2000, "This description")],
                                 description="What reviewers should know about this queue.")
-    overlap = IntegerField("Reviewers per article (overlap)", default=2,
+    overlap = WholeNumberField("Reviewers per article (overlap)", default=2,
                            validators=[InputRequired("Give how many reviewers label each "
                                                      "article, a whole number."),
                                        InRange(1, 10, "reviewers per article")],
@@ -89,7 +69,7 @@ class QueueForm(FlaskForm):
     due_date = DayField("Due date", validators=[Optional()])
     status = SelectField("Status", choices=choices(STATUS_CHOICES), default="open")
     ordering = SelectField("Order", choices=choices(ORDER_CHOICES), default="oldest")
-    lease_minutes = IntegerField(
+    lease_minutes = WholeNumberField(
         "Lease length (minutes)", default=120,
         validators=[InputRequired("Give the lease length in minutes, a whole number."),
                     InRange(1, 10080, "minutes (a week)")],
@@ -133,7 +113,8 @@ class QueueForm(FlaskForm):
 class _ArticleFilterFields(FlaskForm):
     """Filters shared by the article list and "add articles by filter"."""
 
-    q = StringField("Search title or outlet", validators=[Optional(), Length(max=200)])
+    q = StringField("Search title or outlet",
+                    validators=[Optional(), TooLong(200, "This search")])
     outlet = SelectField("Outlet", coerce=db_int, default=0, validators=[Optional()])
     since = DayField("Published from", validators=[Optional()])
     until = DayField("Published until", validators=[Optional()])
@@ -197,7 +178,7 @@ class SkipForm(FlaskForm):
     reason = RadioField("Why do you skip this article?",
                         choices=choices(SKIP_REASON_LABELS.items()),
                         validators=[InputRequired(message="Choose a reason.")])
-    note = TextAreaField("Details", validators=[Optional(), Length(max=500)],
+    note = TextAreaField("Details", validators=[Optional(), TooLong(500, "This note")],
                          description="Needed when the reason is “Other”.")
     submit = SubmitField("Skip this article")
 

@@ -196,7 +196,7 @@ def to_stats(record: np.void | np.ndarray, values: Sequence[Hashable]) -> Agreem
 def unpack(blobs: Sequence[bytes], dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
     """Decode stored record blobs into one array and the index of the blob each came from."""
     arr = np.frombuffer(b"".join(blobs), dtype=dtype)
-    lengths = np.fromiter((len(b) for b in blobs), dtype=np.int64, count=len(blobs))
+    lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs))
     return arr, np.repeat(np.arange(len(blobs)), lengths // dtype.itemsize)
 
 

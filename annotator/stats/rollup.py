@@ -6,13 +6,15 @@ to the sums. Pure: numpy and the engine only.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 
 import numpy as np
 
 from annotator.stats.intervals import Interval, contributions, group_intervals
 from annotator.stats.records import figure_warnings, group_sums, nominal_alpha, to_stats
+from annotator.stats.sentences import SettledCounts
 from annotator.stats.sufficient import (
     NO_PAIRABLE_UNITS,
     NO_VARIATION,
@@ -217,3 +219,59 @@ def colleagues(pairs: np.ndarray, reviewer_id: int) -> list[PairAgreement]:
     summed = np.zeros((len(ids),) + tables.shape[1:], dtype=np.int64)
     np.add.at(summed, which, tables)
     return [pair_agreement_from_table(reviewer_id, int(c), summed[i]) for i, c in enumerate(ids)]
+
+
+# --- pooled figures as JSON (what the database's figures cache stores) ----------------------
+
+
+def _plain(value):
+    """Write figures for json: a dataclass as its fields (dataclasses.asdict deep-copies
+    every value, ten times slower), a numpy scalar as its Python number (floats keep every
+    bit: json writes their repr)."""
+    if is_dataclass(value):
+        return vars(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON data: {type(value).__name__}")
+
+
+def figures_json(overall: GroupFigures, outlets: Sequence[GroupFigures],
+                 reviewers: Sequence[ReviewerFigures], settled: SettledCounts | None,
+                 outlet_warnings: dict[int, list[str]]) -> str:
+    """Return a report's pooled figures as JSON text; figures_from_json reads it back equal."""
+    return json.dumps({
+        "overall": overall, "outlets": list(outlets), "reviewers": list(reviewers),
+        "settled": settled,
+        "outlet_warnings": [[k, v] for k, v in outlet_warnings.items()],
+    }, default=_plain, separators=(",", ":"))
+
+
+def _stat_of(data: dict | None) -> Stat | None:
+    return None if data is None else Stat(**data)
+
+
+def _group_of(data: dict) -> GroupFigures:
+    return GroupFigures(**{
+        **data, "alpha": Stat(**data["alpha"]), "interval": Interval(**data["interval"]),
+        "percent_agreement": Stat(**data["percent_agreement"]),
+        "fleiss": _stat_of(data["fleiss"]), "ac1": _stat_of(data["ac1"]),
+        "per_label": {k: Stat(**v) for k, v in data["per_label"].items()}})
+
+
+def _reviewer_of(data: dict) -> ReviewerFigures:
+    return ReviewerFigures(**{
+        **data, "kappa": Stat(**data["kappa"]),
+        "percent_with_colleagues": Stat(**data["percent_with_colleagues"]),
+        "alpha_without": Stat(**data["alpha_without"])})
+
+
+def figures_from_json(text: str) -> dict:
+    """Read figures_json's text back: overall, outlets, reviewers, settled, outlet_warnings."""
+    data = json.loads(text)
+    return {
+        "overall": _group_of(data["overall"]),
+        "outlets": [_group_of(f) for f in data["outlets"]],
+        "reviewers": [_reviewer_of(f) for f in data["reviewers"]],
+        "settled": None if data["settled"] is None else SettledCounts(**data["settled"]),
+        "outlet_warnings": {int(k): v for k, v in data["outlet_warnings"]},
+    }

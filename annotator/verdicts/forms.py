@@ -10,7 +10,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -19,10 +18,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from annotator.inputs import db_int
+from annotator.inputs import InRange, TooLong, WholeNumberField, db_int
 from annotator.verdicts.services import MAX_RATINGS, RATING_NAME_MAX, NewSource
 from annotator.vocabulary import OUTCOME_NAMES, OUTCOMES, STANCES
 
@@ -35,10 +34,10 @@ class CheckboxList(SelectMultipleField):
 
 
 class SourceEntry(Form):
-    url = StringField("URL", validators=[Optional(), Length(max=2048)])
+    url = StringField("URL", validators=[Optional(), TooLong(2048, "This URL")])
     stance = SelectField("Stance", choices=[SelectChoice(s, s) for s in STANCES],
                          default=STANCES[0])
-    title = StringField("Title", validators=[Optional(), Length(max=300)])
+    title = StringField("Title", validators=[Optional(), TooLong(300, "This title")])
 
 
 def _version(value):
@@ -65,7 +64,7 @@ class VerdictForm(_WithSources):
     rating = RadioField("Rating", coerce=db_int, choices=[],
                         validators=[InputRequired("Choose a rating.")])
     rationale = TextAreaField(
-        "Rationale", validators=[Length(max=20000)], render_kw={"rows": 5},
+        "Rationale", validators=[TooLong(20000, "This rationale")], render_kw={"rows": 5},
         description="What the sources show. A few inline tags (b, i, a, ...) are kept.")
     submit = SubmitField("Save draft verdict")
 
@@ -85,14 +84,14 @@ class ScheduleForm(FlaskForm):
 class ResolveForm(_WithSources):
     outcome = RadioField("Outcome", choices=[SelectChoice(o, OUTCOME_NAMES[o]) for o in OUTCOMES],
                          validators=[InputRequired("Choose the outcome.")])
-    note = TextAreaField("What happened", validators=[Length(max=20000)],
+    note = TextAreaField("What happened", validators=[TooLong(20000, "This note")],
                          render_kw={"rows": 4})
     submit = SubmitField("Record outcome")
 
 
 class RatingEntry(Form):
-    name = StringField("Name", validators=[Optional(), Length(max=RATING_NAME_MAX)])
-    score = IntegerField("Score", validators=[Optional(), NumberRange(min=0, max=100)],
+    name = StringField("Name", validators=[Optional(), TooLong(RATING_NAME_MAX, "This name")])
+    score = WholeNumberField("Score", validators=[Optional(), InRange(0, 100, "points")],
                          description="ClaimReview ratingValue; empty: off the numeric scale.")
     counts_false = BooleanField("Counts as false")
 

@@ -480,7 +480,7 @@
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.altKey) { return; }
-    if (document.querySelector("dialog[open]")) { return; }
+    if (helpDialog.open || (srcDialog && srcDialog.open)) { return; }
     if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable]")) {
       return;
     }

@@ -121,7 +121,7 @@ def test_the_annotation_page_on_a_phone(page, live_server, desk):
     keys = page.eval_on_selector_all(
         ".ws-units > li:nth-child(2) button",
         "els => els.map(e => getComputedStyle(e, '::after').content)")
-    assert all("counter(key)" in k for k in keys), keys       # 1, 2, 3, 4 beside the names
+    assert keys == [f'"{n}" / ""' for n in "1234"], keys   # 1-4 beside the names, unread
     names = [page.locator(".ws-units > li:nth-child(2) button").nth(i).evaluate(
         "e => e.textContent") for i in range(4)]
     assert names == ["fact", "claim", "opinion", "prediction"]
@@ -253,7 +253,8 @@ def test_times_show_in_the_readers_time_zone(_chromium, live_server, desk):
     page = context.new_page()
     try:
         _start(page, live_server)
-        held = page.locator(".ws-head time[data-form]")
+        held = page.locator(".ws-head .help time[data-form]")  # the lease
+        page.wait_for_selector(".ws-head .help time[data-local]")  # rewritten after the load
         utc = held.get_attribute("datetime")
         assert utc.endswith("Z")
         hour = (int(utc[11:13]) + 9) % 24                   # Tokyo is UTC+9, no summer time

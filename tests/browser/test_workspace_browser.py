@@ -12,8 +12,9 @@ from annotator.articles.services import import_paths
 from annotator.extensions import db
 from annotator.models.annotations import Annotation, AnnotationHistory, SourceLink
 from annotator.models.articles import Article, Outlet
+from tests.browser.audit import assert_accessible, assert_fits
 from tests.browser.conftest import log_in, screenshot
-from tests.factories import PASSWORD, make_queue, make_user
+from tests.factories import PASSWORD, make_article, make_queue, make_user
 
 SAMPLE = (Path(__file__).resolve().parents[2] / "annotator" / "samples"
           / "azerbaijan-offensive-2023-09-19.txt")
@@ -252,3 +253,68 @@ def test_the_workspace_works_without_javascript(_chromium, live_server, sample):
         assert "read-only" in page.locator(".flash").inner_text()
     finally:
         context.close()
+
+
+@pytest.fixture
+def long_article(live_app):
+    """A 240-sentence article (rows far below the screen are not rendered until reached)."""
+    sentences = [f"Sentence number {n} of the long report says something checkable."
+                 for n in range(1, 240)]
+    article = make_article(sentences, title="A long report")
+    reviewer = make_user("reviewer", "lena")
+    make_queue("Long desk", overlap=1, reviewers=[reviewer], articles=[article])
+    return article
+
+
+def _in_view(page, selector: str) -> bool:
+    return page.eval_on_selector(selector, """el => { const r = el.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }""")
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+def test_a_long_article_reaches_every_sentence(page, live_server, long_article, size):
+    """Rows off screen are skipped by the browser (content-visibility); scrolling to a sentence,
+    walking with j and k, find in page and labelling far down still work, and the page passes
+    axe and fits a phone."""
+    if size == "phone":
+        page.set_viewport_size({"width": 390, "height": 844})
+    _start(page, live_server, "lena")
+    units = long_article.units
+    skipped = "el => !el.firstElementChild.checkVisibility({contentVisibilityAuto: true})"
+    assert page.eval_on_selector(f"#u{units[120].id}", skipped)  # not rendered: far below
+    assert not page.eval_on_selector(f"#u{units[1].id}", skipped)
+    far = units[200]
+    url = page.url.split("#")[0]
+    page.goto("about:blank")
+    page.goto(f"{url}#u{far.id}")                       # a link to one sentence
+    page.wait_for_function(f"document.activeElement.id === 'u{far.id}'")
+    page.wait_for_timeout(200)                          # rows above it are laid out by now
+    assert _in_view(page, f"#u{far.id}")
+    assert page.eval_on_selector(f"#u{far.id}", "el => el.classList.contains('cur')")
+    page.keyboard.press("2")                            # labels it and moves to the next one
+    page.wait_for_function(f"document.activeElement.id === 'u{units[201].id}'")
+    assert page.eval_on_selector(f"#u{far.id}", "el => el.dataset.l") == "claim"
+    for _ in range(30):
+        page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.id") == f"u{units[231].id}"
+    assert _in_view(page, f"#u{units[231].id}")
+    page.keyboard.press("k")
+    assert _in_view(page, f"#u{units[230].id}")
+    # Find in page reaches a row that has not been rendered yet.
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.evaluate("window.find('Sentence number 150 of')")
+    holder = page.evaluate("window.getSelection().anchorNode.parentElement.closest('li').id")
+    assert holder == f"u{units[150].id}"
+    page.wait_for_timeout(200)
+    assert _in_view(page, f"#u{units[150].id}")
+    assert_fits(page)
+    assert_accessible(page)
+    _wait_saved_label(page)
+    with page.expect_navigation():
+        page.reload()
+    page.wait_for_selector(".ws-units > li.cur")
+    assert page.eval_on_selector(f"#u{far.id}", "el => el.dataset.l") == "claim"
+
+
+def _wait_saved_label(page) -> None:
+    page.wait_for_function("() => !document.querySelector('.ws-st.saving, .ws-st.failed')")

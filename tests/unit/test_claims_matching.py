@@ -123,3 +123,32 @@ def test_cluster_ids_are_kept():
     assert assigned[frozenset({4, 5})] == 11
     assert assigned[frozenset({6, 7})] == 12
     assert keep_ids([{8, 9}], old) == [({8, 9}, None)]
+
+
+def test_score_bound_keeps_exactly_the_pairs_that_can_relate():
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import claims_corpus
+
+    records, _labels = claims_corpus.build(seed=3, copies=2, bases=40)
+    texts = sorted({s for r in records for s in r["text"].split("\n\n") if s.strip()})
+    feats = [f for f in (matching.features(t) for t in texts) if matching.indexable(f)]
+    sets = matching.ScoredSets.of(feats)
+    rng = random.Random(1)
+    left = np.array([rng.randrange(len(feats)) for _ in range(4000)], dtype=np.int64)
+    right = np.array([rng.randrange(len(feats)) for _ in range(4000)], dtype=np.int64)
+    # Near pairs too: each sentence with its neighbours in sorted order (copies sort close).
+    near = np.arange(len(feats) - 1, dtype=np.int64)
+    left, right = np.concatenate((left, near)), np.concatenate((right, near + 1))
+    kept = matching.could_relate(sets, left, right)
+    exact = np.array([matching.score(feats[a], feats[b]) >= matching.RELATED_SCORE
+                      for a, b in zip(left.tolist(), right.tolist(), strict=True)])
+    assert exact.sum() > 50 and (~exact).sum() > 1000
+    assert not (exact & ~kept).any()  # never drops a pair the verifier would keep
+    assert (kept == exact).all()  # and, hashes not colliding here, keeps no other
+    concat = matching.ScoredSets.concat([matching.ScoredSets.of(feats[:7]),
+                                         matching.ScoredSets.of(feats[7:])])
+    assert (matching.could_relate(concat, left, right) == kept).all()
