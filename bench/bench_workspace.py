@@ -11,7 +11,8 @@ Prints, and asserts nothing about time:
     and a long article: the page's own cost of one keypress (handler and the frame it
     renders; it should not grow with the article), as medians over several page loads;
     requests per label and page loads while labelling; the long page's cold
-    DOMContentLoaded, median over --cold-runs loads.
+    DOMContentLoaded, median over --cold-runs loads (bench_potato.py loads it beside Potato's
+    one-sentence page in one run, with the same cold_load).
 
 The article is made of the sample article's real sentences (see build).
 
@@ -368,21 +369,32 @@ def keypress_costs(browser, base: str, articles: dict[int, tuple[int, str]], rou
     return lines
 
 
+COLD_WAYS = ("straight", "settled")
+
+
+def cold_load(browser, state, url: str, way: str) -> dict:
+    """One cold load of a page in a new context (empty cache, the login's cookies in `state`),
+    `way` "straight" (right after the context opens: the browser is still setting up the new
+    window, as in earlier sessions' figures) or "settled" (once the new window has settled:
+    the page's own cost); return its navigation timing (NAV_JS)."""
+    cold = browser.new_context(storage_state=state, viewport={"width": 1366, "height": 768})
+    page = cold.new_page()
+    if way == "settled":
+        page.goto("about:blank")
+        page.wait_for_timeout(500)
+    page.goto(url, wait_until="load")
+    timing = page.evaluate(NAV_JS)
+    cold.close()
+    return timing
+
+
 def cold_loads(browser, state, url: str, runs: int) -> list[str]:
-    """Cold loads of one page, each in a new context (empty cache), two ways, alternating:
-    straight after the context opens (the browser is still setting up the new window, as in
-    earlier sessions' figures), and once the new window has settled (the page's own cost)."""
-    timings: dict[str, list[dict]] = {"straight": [], "settled": []}
+    """Cold loads of one page, each in a new context (empty cache), both COLD_WAYS,
+    alternating (see cold_load)."""
+    timings: dict[str, list[dict]] = {way: [] for way in COLD_WAYS}
     for _ in range(runs):
         for way, samples in timings.items():
-            cold = browser.new_context(storage_state=state, viewport={"width": 1366, "height": 768})
-            page = cold.new_page()
-            if way == "settled":
-                page.goto("about:blank")
-                page.wait_for_timeout(500)
-            page.goto(url, wait_until="load")
-            samples.append(page.evaluate(NAV_JS))
-            cold.close()
+            samples.append(cold_load(browser, state, url, way))
     lines = []
     for way, samples in timings.items():
         lines.append(f"cold load, {way}: DOMContentLoaded " + spread([s["dcl"] for s in samples]))
@@ -436,8 +448,8 @@ def browser_figures(port: int, articles: dict[int, tuple[int, str]], rounds: int
                 "(Playwright's own overhead and the server's save included)")
             if n_units == max(articles):
                 lines.append(f"cold loads of the {n_units}-sentence page in Chromium (new context, "
-                             "empty cache) [Potato's one-sentence page: DOMContentLoaded 282 ms, "
-                             "measured in an earlier session, not in this run]:")
+                             "empty cache) [bench/bench_potato.py measures it beside Potato's "
+                             "one-sentence page in one run]:")
                 lines += cold_loads(browser, context.storage_state(), url, cold_runs)
             context.close()
         browser.close()

@@ -16,6 +16,7 @@ BENCHES = [
     "bench_import",
     "bench_next_article",
     "bench_workspace",
+    "bench_potato",
     "bench_agreement",
     "bench_reports",
     "bench_exports",
