@@ -1,6 +1,6 @@
 """The HTTP API's figures: a label save through the API beside the web's save, the annotations
-export through the API in rows/s, and the agreement overview over a million labels (200 and
-304 from its ETag).
+exports (JSON Lines, CSV) through the API and the web in rows/s, and the agreement overview
+over a million labels (200 and 304 from its ETag).
 
 1. Label saves: a fresh SQLite database (bench_load.build: two reviewers, a queue of synthetic
    articles), gunicorn started exactly as `make serve` runs it (bench_load.start_gunicorn).
@@ -10,10 +10,11 @@ export through the API in rows/s, and the agreement overview over a million labe
    median and p95 of each and the API's median over the web's.
 2. and 3. On bench_exports' corpus (20,000 articles x 10 sentences x 5 reviewers = 1,000,000
    submitted labels, statistics stored), in this process through the test client with a lead
-   token: GET /api/v1/exports/annotations.jsonl streamed to the end (rows/s), and
-   GET /api/v1/agreement (median of a few) then the same with If-None-Match (median of 50);
-   beside each, the web's own export and overview page through the same client (a lead's
-   session), so both are taken under the same load.
+   token: GET /api/v1/exports/annotations.jsonl and .csv streamed to the end (rows/s, rows
+   per CPU second, and whether the API's bytes are the web's), and GET /api/v1/agreement
+   (median of a few) then the same with If-None-Match (median of 50); beside each, the web's
+   own export and overview page through the same client (a lead's session), so both are
+   taken under the same load.
 
 Prints figures; asserts no time. The machine may be shared: figures are taken under its load.
 
@@ -32,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,15 +145,25 @@ def label_saves(saves: int) -> None:
     print(f"  API / web median: {api_median / web_median:.2f} (target <= 1.20)")
 
 
-def _stream(client, url: str, headers: dict) -> tuple[int, float]:
-    """Stream a download to its end; return its lines and seconds."""
-    began = time.perf_counter()
+def _stream(client, url: str, headers: dict) -> tuple[int, float, float, int]:
+    """Stream a download to its end; return its lines, seconds, CPU seconds and a CRC-32.
+
+    The CRC leaves out a JSON Lines file's first line (its _meta says when it was made).
+    """
+    began, cpu = time.perf_counter(), time.process_time()
     response = client.get(url, headers=headers, buffered=False)
     rows = 0
+    crc = 0
+    first = url.endswith(".jsonl")
     for chunk in response.response:
-        rows += chunk.count(b"\n") if isinstance(chunk, bytes) else chunk.count("\n")
+        chunk = chunk if isinstance(chunk, bytes) else chunk.encode()
+        if first:
+            chunk, first = chunk.split(b"\n", 1)[1], False
+            rows += 1
+        rows += chunk.count(b"\n")
+        crc = zlib.crc32(chunk, crc)
     response.close()
-    return rows, time.perf_counter() - began
+    return rows, time.perf_counter() - began, time.process_time() - cpu, crc
 
 
 def _median_ms(client, url: str, headers: dict, n: int) -> float:
@@ -210,13 +222,21 @@ def corpus_figures(n_articles: int, keep: str | None, export: bool = True) -> No
                 session["_user_id"] = login.user.get_id()
                 session["_fresh"] = True
 
-            for name, door, url, extra in (
-                    ("API", client, "/api/v1/exports/annotations.jsonl", headers),
-                    ("web", web, "/exports/annotations.jsonl", {})) if export else ():
-                rows, seconds = _stream(door, url, extra)
-                print(f"export annotations.jsonl through the {name}: {rows:,} lines in "
-                      f"{seconds:.1f} s = {rows / seconds:,.0f} rows/s (target >= 100,000)",
-                      flush=True)
+            # Every annotation export format through both doors, one after the other, so
+            # each pair is taken under the same load.
+            for fmt in ("jsonl", "csv") if export else ():
+                digests = []
+                for name, door, url, extra in (
+                        ("API", client, f"/api/v1/exports/annotations.{fmt}", headers),
+                        ("web", web, f"/exports/annotations.{fmt}", {})):
+                    rows, seconds, cpu, digest = _stream(door, url, extra)
+                    digests.append(digest)
+                    print(f"export annotations.{fmt} through the {name}: {rows:,} lines in "
+                          f"{seconds:.1f} s = {rows / seconds:,.0f} rows/s (target >= 100,000; "
+                          f"{rows / cpu:,.0f} per CPU second), load average "
+                          f"{os.getloadavg()[0]:.1f}", flush=True)
+                same = "the same bytes" if digests[0] == digests[1] else "DIFFERENT bytes"
+                print(f"  annotations.{fmt}: API and web gave {same}", flush=True)
 
             def cold(door, url: str, extra: dict) -> float:
                 """Median of 5 with the figures cache emptied before each (uncached path)."""

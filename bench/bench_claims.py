@@ -235,11 +235,28 @@ def _rebuild_child(path: str) -> None:
                       "clusters": report.clusters, "load": os.getloadavg()}))
 
 
+def similar_times(samples: list[str]) -> dict:
+    """Time queries.similar (top 10) on each sample with its middle word changed, in the
+    current app context, after one warming query; median, p95 and max in ms."""
+    from annotator.claims import queries
+
+    queries.similar(samples[0])  # warm the connection and caches
+    times = []
+    for text in samples:
+        words = text.split(" ")
+        words[len(words) // 2] = "changed"
+        started = time.perf_counter()
+        queries.similar(" ".join(words), top=10)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"median": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1],
+            "max": times[-1], "queries": len(times)}
+
+
 def run_scale(n_units: int, articles: int = 200, workdir: str | None = None) -> dict:
     from flask_migrate import upgrade
 
     from annotator.articles.services import import_paths
-    from annotator.claims import queries
 
     out: dict = {"units": n_units}
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
@@ -287,19 +304,8 @@ def run_scale(n_units: int, articles: int = 200, workdir: str | None = None) -> 
                     report = import_paths([str(folder)])
                     timings[kind][name] = (time.perf_counter() - started, report.imported)
         out["import"] = timings
-        app = _app(path)
-        with app.app_context():
-            queries.similar(samples[0])  # warm the connection and caches
-            times = []
-            for text in samples:
-                words = text.split(" ")
-                words[len(words) // 2] = "changed"
-                started = time.perf_counter()
-                queries.similar(" ".join(words), top=10)
-                times.append((time.perf_counter() - started) * 1000)
-        out["similar_ms"] = {"median": statistics.median(times),
-                             "p95": sorted(times)[int(len(times) * 0.95) - 1],
-                             "max": max(times)}
+        with _app(path).app_context():
+            out["similar_ms"] = similar_times(samples)
         started = time.perf_counter()
         cli = subprocess.run([str(Path(sys.executable).parent / "flask"), "claims", "similar",
                               samples[1], "--top", "5"], capture_output=True, text=True,

@@ -13,7 +13,6 @@ import json
 import os
 import random
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
@@ -62,6 +61,7 @@ def main(n_units: int, admin_url: str) -> None:
 
 
 def run(source: str, admin_url: str) -> None:
+    import bench_claims  # main put bench/ on the path
     import psycopg
     from flask_migrate import upgrade
 
@@ -100,21 +100,11 @@ def run(source: str, admin_url: str) -> None:
         rng = random.Random(11)
         samples = [row[0] for row in lite.execute("SELECT text FROM units WHERE id IN ({})".format(
             ",".join(str(rng.randrange(1, n_units)) for _ in range(200))))]
-        from annotator.claims import queries
-
         with _app(url).app_context():
-            queries.similar(samples[0])
-            times = []
-            for text in samples:
-                words = text.split(" ")
-                words[len(words) // 2] = "changed"
-                began = time.perf_counter()
-                queries.similar(" ".join(words), top=10)
-                times.append((time.perf_counter() - began) * 1000)
-        times.sort()
-        print(f"  claims similar: median {statistics.median(times):.1f} ms, p95 "
-              f"{times[int(len(times) * 0.95) - 1]:.1f} ms, max {times[-1]:.1f} ms over "
-              f"{len(times)} queries (target < 50 ms); load average "
+            times = bench_claims.similar_times(samples)
+        print(f"  claims similar: median {times['median']:.1f} ms, p95 "
+              f"{times['p95']:.1f} ms, max {times['max']:.1f} ms over "
+              f"{times['queries']} queries (target < 50 ms); load average "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         from annotator.extensions import db

@@ -188,7 +188,15 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "api_reports.article": {"GET": (401, 403, 403, 404, 404)},
     "api_reports.reviewer": {"GET": API_LEADS},
     "api_reports.score": {"POST": (401, 403, 403, 415, 415)},
-    "api_reports.export": {"GET": API_LEADS},
+    # exports through the API: every file of the exports page, and each CSV's metadata
+    "api_exports.export": {"GET": API_LEADS},
+    "api_exports.export_metadata": {"GET": API_LEADS},
+    "api_exports.claimreview_jsonl": {"GET": API_LEADS},
+    "api_exports.claimreview_json": {"GET": API_LEADS},
+    "api_exports.outlet_comparison_csv": {"GET": API_LEADS},
+    "api_exports.outlet_comparison_metadata": {"GET": API_LEADS},
+    "api_exports.outlet_comparison_xlsx": {"GET": API_LEADS},
+    "api_exports.outlet_comparison_html": {"GET": API_LEADS},
     "api_verdicts.list_verdicts": {"GET": API_LEADS},
     "api_verdicts.get_verdict": {"GET": (401, 403, 403, 404, 404)},  # no verdict 1 here
     "api_verdicts.save_verdict": {"POST": (401, 403, 403, 415, 415)},

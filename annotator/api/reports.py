@@ -1,9 +1,9 @@
-"""API: agreement figures (overview, one article, one reviewer, scoring posted data) and every
-export of the web, streamed with the same formats and metadata."""
+"""API: agreement figures (overview, one article, one reviewer, scoring posted data). The
+exports are in annotator.api.exports."""
 
 from __future__ import annotations
 
-from flask import Response, stream_with_context
+from flask import Response
 
 from annotator.agreement import queries as agreement_queries
 from annotator.api import figures
@@ -18,15 +18,13 @@ from annotator.api.common import (
     problem_responses,
 )
 from annotator.errors import ServiceError
-from annotator.exports import downloads
-from annotator.exports import report as report_exports
 from annotator.inputs import body_limit
 from annotator.security import role_required
 from annotator.stats.batch import DEFAULT_RESAMPLES, DEFAULT_SEED
 from annotator.stats.scoring import RecordError, score_records
 
 bp = Blueprint("api_reports", __name__, url_prefix=API_PREFIX,
-               description="Agreement figures and exports (leads).")
+               description="Agreement figures (leads).")
 
 ETAG_DOC = {
     "parameters": [{"in": "header", "name": "If-None-Match", "required": False,
@@ -35,14 +33,6 @@ ETAG_DOC = {
                                    "unchanged (they change only when work is submitted, "
                                    "reopened or adjudicated)."}],
 }
-REPORT_FORMATS = {
-    "agreement-report.html": "html", "agreement-report.xlsx": "xlsx",
-    "agreement-report.json": "json", "agreement-articles.csv": "csv-articles",
-    "agreement-outlets.csv": "csv-outlets", "agreement-reviewers.csv": "csv-reviewers",
-    "agreement-domains.csv": "csv-domains",
-}
-EXPORT_TYPES = ("text/csv", "application/x-ndjson", "application/json", "text/html",
-                downloads.MIMETYPES["xlsx"])
 
 
 def _cached(parts: tuple) -> tuple[str, Response | None]:
@@ -154,30 +144,3 @@ def score(data):
     except (RecordError, ValueError) as exc:
         raise ServiceError(400, f"record {getattr(exc, 'line', '?')}: "
                                 f"{getattr(exc, 'message', str(exc))}") from exc
-
-
-@bp.route("/exports/<any(" + ", ".join(f'"{n}"' for n in s.EXPORTS) + "):name>")
-@role_required("lead")
-@bp.arguments(s.ExportArgs, location="query")
-@bp.doc(responses={"200": {"description": "The file, streamed (the web's export, byte for "
-                                          "byte the same format and metadata).",
-                           "content": {t: {"schema": {}} for t in EXPORT_TYPES}},
-                   **problem_responses(401, 403, 404)})
-def export(args, name: str):
-    """Download an export of the filter, as the exports page offers it."""
-    flt, names = article_filter(args), args["names"]
-    if name in ("annotations.jsonl", "annotations.csv"):
-        download = downloads.annotations_export(flt, name.rsplit(".", 1)[1], names)
-    elif name == "reliability-matrix.csv":
-        download = downloads.matrix_export(flt, names)
-    elif name == "gold-labels.csv":
-        download = downloads.gold_export(flt, names)
-    else:
-        download = report_exports.download(flt, REPORT_FORMATS[name], names)
-    response = Response(stream_with_context(download.chunks), content_type=download.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
-    response.headers["X-Accel-Buffering"] = "no"
-    if name.endswith(".html"):
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
-    return response

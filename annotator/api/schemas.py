@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from marshmallow import RAISE, Schema, fields, validate, validates_schema
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from annotator.articles.parsing import FIELDS as RECORD_FIELDS
@@ -29,10 +29,6 @@ from annotator.vocabulary import (
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
-EXPORTS = ("annotations.jsonl", "annotations.csv", "reliability-matrix.csv", "gold-labels.csv",
-           "agreement-report.html", "agreement-report.xlsx", "agreement-report.json",
-           "agreement-articles.csv", "agreement-outlets.csv", "agreement-reviewers.csv",
-           "agreement-domains.csv")
 
 
 class UtcDateTime(fields.DateTime):
@@ -114,6 +110,24 @@ class OverviewArgs(FilterArgs):
 class ExportArgs(FilterArgs):
     names = fields.Boolean(load_default=False, metadata={
         "description": "Reviewer usernames instead of pseudonyms."})
+
+
+class CsvMetadataSchema(Schema):
+    """A CSV export's metadata sidecar; each export adds its own keys (reviewer_names, ...)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    url = fields.String(required=True, metadata={"description": "The CSV file it describes."})
+    about = fields.String(required=True)
+    export = fields.String(required=True, metadata={"description": "Which export."})
+    filter = fields.Dict(required=True, metadata={"description": "The article filter."})
+    generated_at = fields.String(required=True, metadata={"description": "When (UTC)."})
+    app = fields.String(required=True)
+    app_version = fields.String(required=True)
+    definitions = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                              metadata={"description": "What each column or term means."})
+    columns = fields.List(fields.String(), metadata={"description": "The CSV's header."})
 
 
 class ArticleQueueArgs(Schema):

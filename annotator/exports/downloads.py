@@ -15,14 +15,13 @@ from datetime import datetime
 from flask import current_app
 
 from annotator.annotations import label_stream
-from annotator.claims.queries import cluster_ids_of
 from annotator.config import VERSION
 from annotator.exports.label_rows import (
     ANNOTATION_CSV_FIELDS,
     GOLD_FIELDS,
     PSEUDONYM_HEX,
     ReviewerNames,
-    annotation_csv_rows,
+    annotation_csv_lines,
     annotation_json_lines,
     gold_row,
     matrix_header,
@@ -32,6 +31,7 @@ from annotator.exports.label_rows import (
 from annotator.exports.metadata import export_filename, metadata
 from annotator.exports.writers import (
     csv_stream,
+    csv_text_stream,
     jsonl_text_stream,
     matrix_csv_stream,
 )
@@ -134,20 +134,6 @@ def _name(kind: str, flt: ArticleFilter, made: datetime, ext: str) -> str:
     return export_filename(kind, flt, made.date(), ext)
 
 
-def _with_clusters(units: Iterator, batch: int = 1000) -> Iterator[tuple]:
-    """Yield (unit, its claim cluster id or None), looking the clusters up a batch at a time."""
-    pending: list = []
-    for unit in units:
-        pending.append(unit)
-        if len(pending) == batch:
-            found = cluster_ids_of([u.unit_id for u in pending])
-            yield from ((u, found.get(u.unit_id)) for u in pending)
-            pending = []
-    if pending:
-        found = cluster_ids_of([u.unit_id for u in pending])
-        yield from ((u, found.get(u.unit_id)) for u in pending)
-
-
 def annotations_export(flt: ArticleFilter, fmt: str, with_names: bool = False) -> Download:
     """Stream every submitted label of the filter as JSON Lines or CSV, one row per label."""
     if fmt not in ("jsonl", "csv"):
@@ -159,15 +145,13 @@ def annotations_export(flt: ArticleFilter, fmt: str, with_names: bool = False) -
     def generate() -> Iterator[str]:
         label_stream.begin_snapshot()
         names = reviewer_names(with_names)
-        units = label_stream.iter_units(flt, sources=True)
+        units = label_stream.iter_units(flt, sources=True, clusters=True)
         if fmt == "jsonl":
-            lines = (line for unit, cluster in _with_clusters(units)
-                     for line in annotation_json_lines(unit, names, cluster))
-            yield from jsonl_text_stream(meta, lines)
+            yield from jsonl_text_stream(meta, (line for unit in units
+                                                for line in annotation_json_lines(unit, names)))
         else:
-            rows = (r for unit, cluster in _with_clusters(units)
-                    for r in annotation_csv_rows(unit, names, cluster))
-            yield from csv_stream(ANNOTATION_CSV_FIELDS, rows)
+            yield from csv_text_stream(ANNOTATION_CSV_FIELDS, (
+                line for unit in units for line in annotation_csv_lines(unit, names)))
 
     if fmt == "jsonl":
         return Download(_name("annotations", flt, made, fmt), MIMETYPES[fmt], generate())

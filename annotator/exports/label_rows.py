@@ -13,6 +13,7 @@ import hmac
 import json
 from collections.abc import Iterator, Sequence
 
+from annotator.exports.writers import csv_cell, csv_line
 from annotator.stats.sentences import UnitLabels, decide
 from annotator.vocabulary import LABEL_CODES, LABELS
 
@@ -42,12 +43,20 @@ class ReviewerNames(dict):
         self.key = key
         self.usernames = usernames
         self._json: dict[int, str] = {}
+        self._csv: dict[int, str] = {}
 
     def json(self, user_id: int) -> str:
         """Return the reviewer's shown name as a JSON string literal (cached)."""
         encoded = self._json.get(user_id)
         if encoded is None:
             encoded = self._json[user_id] = _ENCODE(self[user_id])
+        return encoded
+
+    def csv(self, user_id: int) -> str:
+        """Return the reviewer's shown name as a CSV cell (cached)."""
+        encoded = self._csv.get(user_id)
+        if encoded is None:
+            encoded = self._csv[user_id] = csv_cell(self[user_id])
         return encoded
 
     def __missing__(self, user_id: int) -> str:
@@ -78,14 +87,13 @@ ANNOTATION_CSV_FIELDS = (
 )
 
 
-def annotation_records(unit: UnitLabels, names: ReviewerNames,
-                       cluster: int | None = None) -> Iterator[dict]:
-    """Yield one JSON-ready record per label of the unit (cluster: its claim's id, if any)."""
+def annotation_records(unit: UnitLabels, names: ReviewerNames) -> Iterator[dict]:
+    """Yield one JSON-ready record per label of the unit."""
     base = {
         "queue": unit.queue, "article_id": unit.article_id, "article_url": unit.article_url,
         "outlet": unit.outlet, "unit_id": unit.unit_id, "position": unit.position,
         "kind": unit.kind, "start": unit.start, "end": unit.end, "text": unit.text,
-        "text_hash": text_hash(unit.text), "claim_cluster": cluster,
+        "text_hash": text_hash(unit.text), "claim_cluster": unit.cluster_id,
     }  # fmt: skip
     for lab in unit.labels:
         record = base.copy()
@@ -101,8 +109,7 @@ def annotation_records(unit: UnitLabels, names: ReviewerNames,
 _LABEL_JSON = {label: f',"label":"{label}","sources":' for label in LABELS}
 
 
-def annotation_json_lines(unit: UnitLabels, names: ReviewerNames,
-                          cluster: int | None = None) -> Iterator[str]:
+def annotation_json_lines(unit: UnitLabels, names: ReviewerNames) -> Iterator[str]:
     """Yield annotation_records(unit, names) already encoded, one JSON text per label.
 
     This is the hot loop of a million-label export, so the sentence's fields are encoded once
@@ -113,7 +120,7 @@ def annotation_json_lines(unit: UnitLabels, names: ReviewerNames,
         "queue": unit.queue, "article_id": unit.article_id, "article_url": unit.article_url,
         "outlet": unit.outlet, "unit_id": unit.unit_id, "position": unit.position,
         "kind": unit.kind, "start": unit.start, "end": unit.end, "text": unit.text,
-        "text_hash": text_hash(unit.text), "claim_cluster": cluster,
+        "text_hash": text_hash(unit.text), "claim_cluster": unit.cluster_id,
     })[:-1] + ',"reviewer":'  # fmt: skip
     encoded = names._json
     for lab in unit.labels:
@@ -127,12 +134,11 @@ def annotation_json_lines(unit: UnitLabels, names: ReviewerNames,
                f',"updated_at":{updated},"submitted_at":{submitted}}}')
 
 
-def annotation_csv_rows(unit: UnitLabels, names: ReviewerNames,
-                        cluster: int | None = None) -> Iterator[list]:
+def annotation_csv_rows(unit: UnitLabels, names: ReviewerNames) -> Iterator[list]:
     """Yield one CSV row per label of the unit, in ANNOTATION_CSV_FIELDS order."""
     base = [unit.queue, unit.article_id, unit.article_url, unit.outlet, unit.unit_id,
             unit.position, unit.kind, unit.start, unit.end, unit.text, text_hash(unit.text),
-            cluster]
+            unit.cluster_id]
     for lab in unit.labels:
         src = lab.sources
         yield base + [
@@ -140,6 +146,37 @@ def annotation_csv_rows(unit: UnitLabels, names: ReviewerNames,
             "|".join(s[0] for s in src), "|".join(s[1] for s in src), "|".join(s[2] for s in src),
             lab.labelled_at, lab.updated_at, lab.submitted_at,
         ]  # fmt: skip
+
+
+_LABEL_CSV = {label: csv_cell(label) for label in LABELS}
+_NO_SOURCES_CSV = ',0,"","",""'
+
+
+def annotation_csv_lines(unit: UnitLabels, names: ReviewerNames) -> Iterator[str]:
+    """Yield annotation_csv_rows(unit, names) already written as CSV lines (no newline).
+
+    The hot loop of a million-label CSV export, like annotation_json_lines: the sentence's
+    cells are written once for all its labels, reviewer names once per export, and the
+    times (ISO text from the query, which starts with a digit) are quoted as they are.
+    """
+    head = csv_line((unit.queue, unit.article_id, unit.article_url, unit.outlet, unit.unit_id,
+                     unit.position, unit.kind, unit.start, unit.end, unit.text,
+                     text_hash(unit.text), unit.cluster_id)) + ","
+    encoded = names._csv
+    for lab in unit.labels:
+        src = lab.sources
+        if src:
+            sources = (f",{len(src)},{csv_cell('|'.join(s[0] for s in src))},"
+                       f"{csv_cell('|'.join(s[1] for s in src))},"
+                       f"{csv_cell('|'.join(s[2] for s in src))}")
+        else:
+            sources = _NO_SOURCES_CSV
+        reviewer = encoded.get(lab.reviewer_id) or names.csv(lab.reviewer_id)
+        labelled = '"' + lab.labelled_at + '"' if lab.labelled_at else '""'
+        updated = '"' + lab.updated_at + '"' if lab.updated_at else '""'
+        submitted = '"' + lab.submitted_at + '"' if lab.submitted_at else '""'
+        yield (f"{head}{reviewer},{_LABEL_CSV[lab.label]}{sources},{labelled},{updated},"
+               f"{submitted}")
 
 
 MATRIX_ID_FIELDS = ("unit_id", "queue", "article_id", "position")

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    render_template,
-    request,
-    stream_with_context,
-)
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from annotator.articles.queries import named_filter
-from annotator.exports import downloads
-from annotator.exports import report as report_exports
+from annotator.exports import downloads, files
 from annotator.exports.claimreview import claimreview_export, desk_from
 from annotator.exports.comparison import comparison_download
+from annotator.exports.files import send
 from annotator.exports.forms import ExportFilterForm
 from annotator.filters import ArticleFilter
 from annotator.outlets.views import chosen_outlets
@@ -48,25 +40,6 @@ def _download_filter() -> tuple[ArticleFilter, bool]:
     return flt, form.names.data
 
 
-def send(download: downloads.Download) -> Response:
-    """Stream a download as an attachment, block by block (chunked: no proxy waits for it)."""
-    response = Response(stream_with_context(download.chunks), content_type=download.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
-    response.headers["X-Accel-Buffering"] = "no"  # nginx: pass blocks on as they come
-    return response
-
-
-# Each CSV download by its file name: the metadata route builds the same download and sends
-# its sidecar instead (the CSV itself holds only the table).
-CSV_FILES = {
-    "annotations.csv": lambda flt, names: downloads.annotations_export(flt, "csv", names),
-    "reliability-matrix.csv": downloads.matrix_export,
-    "gold-labels.csv": downloads.gold_export,
-    **{f"agreement-{table}.csv": (lambda t: lambda flt, names: report_exports.download(
-        flt, f"csv-{t}", names))(table) for table in report_exports.TABLES},
-}
-
-
 @bp.route("/")
 def index():
     """Show the filter and a download button for every export."""
@@ -75,98 +48,88 @@ def index():
                            args=form.query_args() if flt else {})
 
 
-def _annotations(fmt: str) -> Response:
+def _file(name: str) -> Response:
+    """Send the export file of that name (files.FILTERED) for the query string's filter."""
     flt, names = _download_filter()
-    return send(downloads.annotations_export(flt, fmt, names))
-
-
-def _report(fmt: str) -> Response:
-    flt, names = _download_filter()
-    response = send(report_exports.download(flt, fmt, names))
-    if fmt == "html":
-        # Should a browser ever render it in place: it loads nothing (the file says so too).
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
-    return response
+    return send(files.filtered(name, flt, names))
 
 
 # One endpoint per file, each URL a plain file name with no variable part.
 @bp.route("/annotations.jsonl")
 def annotations_jsonl():
     """Download every submitted label of the filter as JSON Lines, one line per label."""
-    return _annotations("jsonl")
+    return _file("annotations.jsonl")
 
 
 @bp.route("/annotations.csv")
 def annotations_csv():
     """Download every submitted label of the filter as CSV, one row per label."""
-    return _annotations("csv")
+    return _file("annotations.csv")
 
 
 @bp.route("/reliability-matrix.csv")
 def matrix():
     """Download the sentence x reviewer reliability matrix."""
-    flt, names = _download_filter()
-    return send(downloads.matrix_export(flt, names))
+    return _file("reliability-matrix.csv")
 
 
 @bp.route("/gold-labels.csv")
 def gold():
     """Download one row per sentence with its gold label and how it was decided."""
-    flt, names = _download_filter()
-    return send(downloads.gold_export(flt, names))
+    return _file("gold-labels.csv")
 
 
 @bp.route("/agreement-report.html")
 def report_html():
     """Download the agreement report as one self-contained HTML file."""
-    return _report("html")
+    return _file("agreement-report.html")
 
 
 @bp.route("/agreement-report.xlsx")
 def report_xlsx():
     """Download the agreement report as a workbook, one sheet per table."""
-    return _report("xlsx")
+    return _file("agreement-report.xlsx")
 
 
 @bp.route("/agreement-report.json")
 def report_json():
     """Download the agreement report as one JSON document."""
-    return _report("json")
+    return _file("agreement-report.json")
 
 
 @bp.route("/agreement-articles.csv")
 def report_articles():
     """Download the report's article table as CSV."""
-    return _report("csv-articles")
+    return _file("agreement-articles.csv")
 
 
 @bp.route("/agreement-outlets.csv")
 def report_outlets():
     """Download the report's outlet table as CSV."""
-    return _report("csv-outlets")
+    return _file("agreement-outlets.csv")
 
 
 @bp.route("/agreement-reviewers.csv")
 def report_reviewers():
     """Download the report's reviewer table as CSV."""
-    return _report("csv-reviewers")
+    return _file("agreement-reviewers.csv")
 
 
 @bp.route("/agreement-domains.csv")
 def report_domains():
     """Download the report's source-domain table as CSV."""
-    return _report("csv-domains")
+    return _file("agreement-domains.csv")
 
 
 @bp.route("/csv-metadata.json")
 def csv_metadata():
     """Download the metadata of one CSV export (?file=annotations.csv ...) as JSON."""
-    make = CSV_FILES.get(request.args.get("file", ""))
-    if make is None:
-        abort(400, description="Say which CSV file: ?file= one of " + ", ".join(CSV_FILES) + ".")
+    name = request.args.get("file", "")
+    if name not in files.CSV_FILES:
+        abort(400, description="Say which CSV file: ?file= one of "
+                               + ", ".join(files.CSV_FILES) + ".")
     flt, names = _download_filter()
-    return send(downloads.sidecar(make(flt, names)))
+    return send(files.csv_metadata(name, flt, names))
 
 
 @bp.route("/claimreview.jsonl")
@@ -185,11 +148,7 @@ def _comparison(fmt: str) -> Response:
     download = comparison_download(fmt, chosen_outlets(), request.args.get("sort", "name"),
                                    request.args.get("dir") == "desc",
                                    rule_from(current_app.config), utcnow().date())
-    response = send(download)
-    if fmt == "html":
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
-    return response
+    return send(download)
 
 
 @bp.route("/outlet-comparison.csv")

@@ -62,6 +62,8 @@ class UnitLabels:
     text: str
     labels: list[Label] = field(default_factory=list)
     gold: Gold | None = None
+    # The claim (claim memory) the sentence states when another sentence states it too.
+    cluster_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -261,3 +261,24 @@ def test_encoded_json_lines_equal_the_records():
     lines = list(annotation_json_lines(u, names))
     assert [json.loads(line) for line in lines] == list(annotation_records(u, names))
     assert [list(json.loads(line)) for line in lines] == [list(ANNOTATION_FIELDS)] * 2
+
+
+@pytest.mark.parametrize("cluster", [None, 12])
+def test_written_csv_lines_equal_the_csv_writers_rows(cluster):
+    from annotator.exports.label_rows import annotation_csv_lines
+    from annotator.exports.writers import csv_text_stream
+
+    # Cells a spreadsheet would run (=, +, -, @), quotes, commas, newlines, "#", no URL, a
+    # username that is a formula, sources with a trigger, a label never changed (no times).
+    u = unit([(5, "fact"), (6, "claim"), (8, "opinion")],
+             text='=SUM(A1) said "no", then\n# left — ünïcode\r\n')
+    u.queue, u.outlet, u.article_url, u.cluster_id = "-Election", '@"Daily", Ex', None, cluster
+    u.labels[0].sources = [("https://a.example/x", "a.example", "supports"),
+                           ("https://b.example/y?q=1,2", "+b.example", "context")]
+    u.labels[2].labelled_at = u.labels[2].updated_at = None
+    names = ReviewerNames(KEY, {5: '=HYPERLINK("x")', 6: "ann, \"the\" reviewer"})
+    written = "".join(csv_text_stream(ANNOTATION_CSV_FIELDS, annotation_csv_lines(u, names)))
+    expected = "".join(csv_stream(ANNOTATION_CSV_FIELDS, annotation_csv_rows(u, names)))
+    assert written == expected
+    assert written.count("\n") == 1 + 3 * 3  # the header, three labels with two in the text
+    assert "'=SUM(A1)" in written and "'=HYPERLINK" in written
