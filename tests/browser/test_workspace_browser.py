@@ -347,10 +347,11 @@ def _ax_rows(page) -> tuple[list[dict], dict]:
 
     rows = []
     for node in nodes:
-        if node.get("ignored") or node["role"]["value"] != "listitem" or "backendDOMNodeId" not in node:
+        if (node.get("ignored") or node["role"]["value"] != "listitem"
+                or "backendDOMNodeId" not in node):
             continue
         attrs = cdp.send("DOM.describeNode", {"backendNodeId": node["backendDOMNodeId"]})["node"]
-        attrs = dict(zip(attrs["attributes"][::2], attrs["attributes"][1::2]))
+        attrs = dict(zip(attrs["attributes"][::2], attrs["attributes"][1::2], strict=True))
         if not attrs.get("id", "").startswith("u"):
             continue  # a source under a sentence, not a sentence
         rows.append({"attrs": attrs, "list": exposed_parent(node), "text": first_text(node),
@@ -367,9 +368,11 @@ def test_every_sentence_is_its_place_in_one_list(page, live_server, long_article
     _start(page, live_server, "lena")
     units = long_article.units
     total = len(units)
-    assert page.eval_on_selector_all(".ws-units > .ws-chunk", "els => els.length") == -(-total // 25)
+    blocks = page.eval_on_selector_all(".ws-units > .ws-chunk", "els => els.length")
+    assert blocks == -(-total // 25)
     assert page.eval_on_selector_all(".ws-units > :not(.ws-chunk)", "els => els.length") == 0
-    assert page.eval_on_selector_all(".ws-chunk", "els => els.every(e => e.getAttribute('role') === 'none')")
+    assert page.eval_on_selector_all(
+        ".ws-chunk", "els => els.every(e => e.getAttribute('role') === 'none')")
     url = page.url.split("#")[0]
     for n in (28, 1, 151, total):
         row = units[n - 1]
