@@ -353,7 +353,7 @@ def keypress_costs(browser, base: str, articles: dict[int, tuple[int, str]], rou
     for _ in range(rounds):
         for n_units, (_, page, url) in pages.items():
             page.goto(url)
-            page.wait_for_selector(".ws-units > li.cur")
+            page.wait_for_selector(".ws-chunk > li.cur")
             page.wait_for_timeout(300)
             samples[n_units].extend(page.evaluate(KEYPRESS_JS, min(keys, n_units - 1)))
     lines = []
@@ -426,14 +426,14 @@ def browser_figures(port: int, articles: dict[int, tuple[int, str]], rounds: int
             context, page = _logged_in_context(browser, base, username)
             url = f"{base}/annotations/{assignment_id}"
             page.goto(url)
-            page.wait_for_selector(".ws-units > li.cur")
+            page.wait_for_selector(".ws-chunk > li.cur")
             posts, loads = [], []
             page.on("request", lambda r, posts=posts: posts.append(r.url)
                     if r.method == "POST" else None)
             page.on("framenavigated", lambda f, loads=loads: loads.append(f.url))
             # Label every sentence still unlabelled (the save timings above labelled some),
             # each keypress a new label, saved by the server.
-            todo = page.eval_on_selector_all(".ws-units > li:not([data-l])", "els => els.length")
+            todo = page.eval_on_selector_all(".ws-chunk > li:not([data-l])", "els => els.length")
             started = time.perf_counter()
             for i in range(todo):
                 page.keyboard.press("2341"[i % 4])

@@ -46,14 +46,34 @@ def test_annotation_page_shows_article_units_and_labels(app, login_as):
             assert f">{label}</button>" in html
     assert f"name={article.units[1].position}c aria-pressed=true>claim<" in html
     assert html.count("aria-pressed=true") == 1
-    assert f"id=u{article.units[0].id} class=k-headline><h1" in html
-    assert f"id=u{article.units[3].id} class=k-caption>" in html
+    # One list in blocks of 25 the accessibility tree does not see; each row shows its number.
+    assert '<ol class="ws-units" role="list"><div class=ws-chunk role=none><li id=u' in html
+    assert html.count("<div class=ws-chunk") == 1 and "</div>\n</ol>" in html
+    assert f"id=u{article.units[0].id} value=1 class=k-headline><h1" in html
+    assert f"id=u{article.units[3].id} value=4 class=k-caption>" in html
     assert re.search(r'<progress id="ws-progress" max="4" value="1"', html)
     assert re.search(r'id="ws-submit" disabled', html)
     assert 'aria-live="polite"' in html
     assert "annotate.js" in html and "annotate.css" in html
     assert not INLINE.search(html)
 
+
+
+def test_a_long_article_is_one_list_in_blocks_of_25(app, login_as):
+    """60 sentences and the headline: three blocks (25, 25, 11) inside one list, every row's
+    number from its place in the whole article, and each block closes its last row."""
+    reviewer = make_user("reviewer")
+    article = make_article([f"Sentence {n} says something." for n in range(1, 61)], title="Long")
+    queue = make_queue(reviewers=[reviewer], articles=[article])
+    assignment = make_assignment(queue, article, reviewer)
+    _, html = _page(login_as(reviewer), assignment.id)
+    listing = html[html.index('<ol class="ws-units"'):html.index("</ol>")]
+    blocks = listing.split("<div class=ws-chunk role=none>")[1:]
+    assert [block.count("<li id=u") for block in blocks] == [25, 25, 11]
+    assert all(block.rstrip().endswith("</div>") for block in blocks)
+    values = [int(v) for v in re.findall(r"<li id=u\d+ value=(\d+)", listing)]
+    assert values == list(range(1, 62))
+    assert blocks[1].startswith(f"<li id=u{article.units[25].id} value=26>")
 
 def test_complete_page_enables_submit(app, login_as):
     reviewer, assignment, _ = _workspace(labels=dict.fromkeys(range(4), "fact"))

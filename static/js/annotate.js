@@ -20,7 +20,7 @@
   });
   const editable = !form.querySelector("fieldset").disabled;
   const csrf = form.elements.namedItem("csrf_token").value;
-  const units = Array.from(form.querySelectorAll(".ws-units > li"));
+  const units = Array.from(form.querySelectorAll(".ws-chunk > li"));
   const live = document.getElementById("ws-live");
   const bar = document.getElementById("ws-progress");
   const count = document.getElementById("ws-count");
@@ -416,7 +416,7 @@
   }
 
   async function removeSource(button) {
-    const li = button.closest(".ws-units > li");
+    const li = button.closest(".ws-chunk > li");
     if (!window.confirm("Remove this source?")) { return; }
     await settled();
     const problem = await sendSource(button.getAttribute("formaction") + ".json");
@@ -429,7 +429,7 @@
 
   form.addEventListener("submit", (event) => {
     const button = event.submitter;
-    if (button && button.parentElement.matches(".ws-units > li > span:first-of-type")) {
+    if (button && button.parentElement.matches(".ws-chunk > li > span:first-of-type")) {
       event.preventDefault();
       const li = button.closest("li");
       setCurrent(li, false);
@@ -443,7 +443,7 @@
   });
 
   form.addEventListener("focusin", (event) => {
-    const li = event.target.closest(".ws-units > li");
+    const li = event.target.closest(".ws-chunk > li");
     if (li && li !== current) { setCurrent(li, false); }
   });
 
@@ -451,12 +451,12 @@
     const edit = event.target.closest(".src-edit");
     if (edit && srcDialog) {
       event.preventDefault();
-      const li = edit.closest(".ws-units > li");
+      const li = edit.closest(".ws-chunk > li");
       setCurrent(li, false);
       openSource(li, edit);
       return;
     }
-    const li = event.target.closest(".ws-units > li");
+    const li = event.target.closest(".ws-chunk > li");
     if (li && !event.target.closest("button, a")) { setCurrent(li); }
   });
 
@@ -525,14 +525,20 @@
 
   // One light pass over the sentences at load (their place and the count): the page is ready
   // for keys before anything else is touched.
+  // Each sentence also gets its place in the whole list: the list comes in blocks (see the
+  // template) and a block the browser skips is left out of the accessibility tree, so a
+  // screen reader could not count the items before it.
+  const setSize = String(units.length);
   units.forEach((li, i) => {
     li.ix = i;
+    li.setAttribute("aria-posinset", i + 1);
+    li.setAttribute("aria-setsize", setSize);
     if (li.dataset.l) { labelled += 1; }
   });
   // Then, once the page is up, take the buttons of the sentences not reached yet out of the
   // Tab order (roving tabindex: Tab goes from the current sentence on to the next control).
   setTimeout(() => {
-    form.querySelectorAll(".ws-units > li > span > button").forEach((b) => {
+    form.querySelectorAll(".ws-chunk > li > span > button").forEach((b) => {
       if (!b.closest("li").classList.contains("cur")) { b.tabIndex = -1; }
     });
   }, 0);

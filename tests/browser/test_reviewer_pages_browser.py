@@ -42,7 +42,7 @@ def _start(page, base: str, logged_in: bool = False) -> str:
         log_in(page, base, "ana", PASSWORD)
     page.goto(f"{base}/")
     page.get_by_role("button", name=re.compile("Start next article|Resume")).click()
-    page.wait_for_selector(".ws-units > li.cur")
+    page.wait_for_selector(".ws-chunk > li.cur")
     return page.url
 
 
@@ -113,22 +113,22 @@ def test_the_annotation_page_on_a_phone(page, live_server, desk):
     assert bar["height"] < 0.2 * PHONE["height"], bar        # compact toolbar (was 30 %)
     # Label buttons: two by two across the sentence's width, tall enough for a thumb, each
     # showing its key; none cut off.
-    boxes = [b.bounding_box() for b in page.locator(".ws-units > li:nth-child(2) button").all()]
+    boxes = [b.bounding_box() for b in page.locator(".ws-chunk > li:nth-child(2) button").all()]
     assert len(boxes) == 4
     assert boxes[0]["y"] == boxes[1]["y"] < boxes[2]["y"] == boxes[3]["y"]
     assert all(b["height"] >= 44 and b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"]
                for b in boxes)
     keys = page.eval_on_selector_all(
-        ".ws-units > li:nth-child(2) button",
+        ".ws-chunk > li:nth-child(2) button",
         "els => els.map(e => getComputedStyle(e, '::after').content)")
     assert keys == [f'"{n}" / ""' for n in "1234"], keys   # 1-4 beside the names, unread
-    names = [page.locator(".ws-units > li:nth-child(2) button").nth(i).evaluate(
+    names = [page.locator(".ws-chunk > li:nth-child(2) button").nth(i).evaluate(
         "e => e.textContent") for i in range(4)]
     assert names == ["fact", "claim", "opinion", "prediction"]
     # Thumb labelling: tapping labels and moves nothing out of reach.
-    page.locator(".ws-units > li:nth-child(2)").get_by_role("button", name="opinion").click()
+    page.locator(".ws-chunk > li:nth-child(2)").get_by_role("button", name="opinion").click()
     _idle(page)
-    assert page.locator(".ws-units > li:nth-child(2)").get_attribute("data-l") == "opinion"
+    assert page.locator(".ws-chunk > li:nth-child(2)").get_attribute("data-l") == "opinion"
     assert_fits(page)
 
 
@@ -158,10 +158,10 @@ def test_a_source_is_added_edited_and_removed_in_place(page, live_server, desk):
     assert source.locator(".dom").inner_text() == "reuters.com"
     assert "Source saved" in page.locator("#ws-live").inner_text()
     # Typing on labels the next unlabelled sentence, not the one that got the source.
-    labels_before = page.eval_on_selector_all(".ws-units > li", "e => e.map(x => x.dataset.l)")
+    labels_before = page.eval_on_selector_all(".ws-chunk > li", "e => e.map(x => x.dataset.l)")
     page.keyboard.press("j")
     assert page.evaluate("document.activeElement.id") != was_on
-    assert labels_before == page.eval_on_selector_all(".ws-units > li",
+    assert labels_before == page.eval_on_selector_all(".ws-chunk > li",
                                                       "e => e.map(x => x.dataset.l)")
 
     source.locator(".src-edit").click()                      # edit in place
@@ -203,7 +203,7 @@ def _history(assignment_id: int) -> list[tuple]:
 def test_undo_and_clear_send_one_request_each_and_are_in_the_history(page, live_server, desk):
     _start(page, live_server)
     assignment_id = db.session.scalar(select(Assignment.id))
-    first, second = page.locator(".ws-units > li").nth(0), page.locator(".ws-units > li").nth(1)
+    first, second = page.locator(".ws-chunk > li").nth(0), page.locator(".ws-chunk > li").nth(1)
     one, two = (int(x.get_attribute("id")[1:]) for x in (first, second))
     page.keyboard.press("c")                                 # 1: claim, moves to 2
     page.keyboard.press("o")                                 # 2: opinion, moves to 3

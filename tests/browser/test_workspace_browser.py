@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from annotator.articles.services import import_paths
@@ -40,11 +41,11 @@ def sample(live_app):
 def _start(page, base_url: str, username: str) -> None:
     log_in(page, base_url, username, PASSWORD)
     page.get_by_role("button", name=re.compile("Start next article|Resume")).click()
-    page.wait_for_selector(".ws-units > li.cur")  # the script is running
+    page.wait_for_selector(".ws-chunk > li.cur")  # the script is running
 
 
 def _labels(page) -> list[str]:
-    return page.eval_on_selector_all(".ws-units > li", "els => els.map(e => e.dataset.l || '')")
+    return page.eval_on_selector_all(".ws-chunk > li", "els => els.map(e => e.dataset.l || '')")
 
 
 def _wait_saved(page) -> None:
@@ -66,7 +67,7 @@ def _add_source_with_keyboard(page, url: str, note: str) -> None:
     page.keyboard.press("Tab")          # Save source
     page.keyboard.press("Enter")        # saved in place: no navigation
     page.wait_for_selector("#src-dialog", state="hidden")
-    page.wait_for_selector(".ws-units > li.cur .src")
+    page.wait_for_selector(".ws-chunk > li.cur .src")
 
 
 def test_reviewer_labels_the_sample_with_the_keyboard_only(page, live_server, sample):
@@ -77,10 +78,10 @@ def test_reviewer_labels_the_sample_with_the_keyboard_only(page, live_server, sa
     assert page.get_by_role("heading", name="Caucasus desk").is_visible()
     screenshot(page, "reviewer-home")
     page.get_by_role("button", name="Start next article").click()
-    page.wait_for_selector(".ws-units > li.cur")
-    total = page.locator(".ws-units > li").count()
+    page.wait_for_selector(".ws-chunk > li.cur")
+    total = page.locator(".ws-chunk > li").count()
     assert total == len(sample.units) > 10
-    assert page.locator(".ws-units > li.k-caption").count() >= 1
+    assert page.locator(".ws-chunk > li.k-caption").count() >= 1
 
     posts, navigations = [], []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
@@ -158,7 +159,7 @@ def test_a_second_reviewer_sees_none_of_the_first_ones_work(page, new_page, live
 
 def _wait_for_labels(page, n: int) -> None:
     page.wait_for_function(f"() => document.querySelectorAll("
-                           f"'.ws-units > li[data-l]:not([data-l=\"\"])').length >= {n}"
+                           f"'.ws-chunk > li[data-l]:not([data-l=\"\"])').length >= {n}"
                            f" && !document.querySelector('.ws-st.saving')")
 
 
@@ -209,14 +210,14 @@ def test_a_failed_save_is_shown_and_retried(page, live_server, sample):
 
     page.route("**/labels", flaky)
     page.keyboard.press("f")
-    first = page.locator(".ws-units > li").first
+    first = page.locator(".ws-chunk > li").first
     page.wait_for_selector(".ws-st.failed")
     assert network["aborted"] >= 1
     assert "Not saved" in first.locator(".ws-st").inner_text()
     assert "not saved" in page.locator("#ws-live").inner_text()
     network["down"] = False
     first.locator(".ws-st button").click()         # Retry now
-    page.wait_for_selector(".ws-units > li:first-child .ws-st.saved", timeout=15_000)
+    page.wait_for_selector(".ws-chunk:first-child > li:first-child .ws-st.saved", timeout=15_000)
     unit_id = int(first.get_attribute("id")[1:])
     db.session.expire_all()
     assert db.session.scalar(select(Annotation.label)
@@ -232,7 +233,7 @@ def test_the_workspace_works_without_javascript(_chromium, live_server, sample):
     try:
         log_in(page, live_server, "ana", PASSWORD)
         page.get_by_role("button", name="Start next article").click()
-        units = page.locator(".ws-units > li")
+        units = page.locator(".ws-chunk > li")
         total = units.count()
         assert page.locator("#ws-submit").is_disabled()
         for i in range(total):
@@ -246,8 +247,11 @@ def test_the_workspace_works_without_javascript(_chromium, live_server, sample):
         page.get_by_label("URL").fill("https://example.net/report")
         page.get_by_label("Context").check()
         page.get_by_role("button", name="Save source").click()
-        assert page.locator(".src .stance").inner_text().lower() == "context"
-        assert page.locator(".src .dom").inner_text() == "example.net"
+        # innerText: the text as shown, once the browser has rendered the row (a row's block is
+        # skipped until the first frame has placed it on screen)
+        expect(page.locator(".src .stance")).to_have_text(re.compile("^context$", re.I),
+                                                           use_inner_text=True)
+        expect(page.locator(".src .dom")).to_have_text("example.net", use_inner_text=True)
 
         page.locator("#ws-submit").click()
         assert "read-only" in page.locator(".flash").inner_text()
@@ -312,9 +316,85 @@ def test_a_long_article_reaches_every_sentence(page, live_server, long_article, 
     _wait_saved_label(page)
     with page.expect_navigation():
         page.reload()
-    page.wait_for_selector(".ws-units > li.cur")
+    page.wait_for_selector(".ws-chunk > li.cur")
     assert page.eval_on_selector(f"#u{far.id}", "el => el.dataset.l") == "claim"
 
 
 def _wait_saved_label(page) -> None:
     page.wait_for_function("() => !document.querySelector('.ws-st.saving, .ws-st.failed')")
+
+
+def _ax_rows(page) -> tuple[list[dict], dict]:
+    """Chromium's own accessibility tree (DevTools protocol): every sentence row in it, each with
+    its DOM attributes, the nearest ancestor it is exposed under, and the text it starts with."""
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    by_id = {n["nodeId"]: n for n in nodes}
+
+    def exposed_parent(node):
+        parent = by_id.get(node.get("parentId"))
+        while parent is not None and parent.get("ignored"):
+            parent = by_id.get(parent.get("parentId"))
+        return parent
+
+    def first_text(node):
+        for child_id in node.get("childIds", []):
+            child = by_id.get(child_id)
+            if child is None or child.get("ignored"):
+                continue
+            if child["role"]["value"] == "StaticText":
+                return child["name"]["value"]
+            found = first_text(child)
+            if found:
+                return found
+        return ""
+
+    rows = []
+    for node in nodes:
+        if (node.get("ignored") or node["role"]["value"] != "listitem"
+                or "backendDOMNodeId" not in node):
+            continue
+        attrs = cdp.send("DOM.describeNode", {"backendNodeId": node["backendDOMNodeId"]})["node"]
+        attrs = dict(zip(attrs["attributes"][::2], attrs["attributes"][1::2], strict=True))
+        if not attrs.get("id", "").startswith("u"):
+            continue  # a source under a sentence, not a sentence
+        rows.append({"attrs": attrs, "list": exposed_parent(node), "text": first_text(node),
+                     "properties": node.get("properties", [])})
+    cdp.detach()
+    return rows, by_id
+
+
+def test_every_sentence_is_its_place_in_one_list(page, live_server, long_article):
+    """The rows come in blocks the browser skips as a whole, yet a screen reader meets one list:
+    the blocks are not in the accessibility tree, every row in it is an item of the same list,
+    and sentence 28 is item 28 of 240 (set on each item: the items of a skipped block are not in
+    the tree to be counted) and starts with its number."""
+    _start(page, live_server, "lena")
+    units = long_article.units
+    total = len(units)
+    blocks = page.eval_on_selector_all(".ws-units > .ws-chunk", "els => els.length")
+    assert blocks == -(-total // 25)
+    assert page.eval_on_selector_all(".ws-units > :not(.ws-chunk)", "els => els.length") == 0
+    assert page.eval_on_selector_all(
+        ".ws-chunk", "els => els.every(e => e.getAttribute('role') === 'none')")
+    url = page.url.split("#")[0]
+    for n in (28, 1, 151, total):
+        row = units[n - 1]
+        page.goto("about:blank")
+        page.goto(f"{url}#u{row.id}")                       # a link to the sentence
+        page.wait_for_function(f"document.activeElement.id === 'u{row.id}'")
+        page.wait_for_timeout(100)
+        rows, _ = _ax_rows(page)
+        mine = [r for r in rows if r["attrs"]["id"] == f"u{row.id}"]
+        assert len(mine) == 1, f"sentence {n} is not a list item in the accessibility tree"
+        the_list = mine[0]["list"]
+        assert the_list["role"]["value"] == "list"
+        assert {r["list"]["nodeId"] for r in rows} == {the_list["nodeId"]}  # one list, no wrapper
+        assert mine[0]["attrs"]["aria-posinset"] == str(n)
+        assert mine[0]["attrs"]["aria-setsize"] == str(total)
+        assert mine[0]["text"] == str(n)                     # the number shown (and read) first
+        for r in rows:   # every item in the tree is in its place (an item off screen: no text yet)
+            assert r["attrs"]["aria-posinset"] == r["attrs"]["value"]
+            assert r["text"] in (r["attrs"]["value"], "")
+        assert len(rows) < total                             # far blocks are skipped
+    assert_accessible(page)
