@@ -98,10 +98,24 @@ def new_page(_chromium):
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under screenshots/ and return its path."""
+    """Save a full-page screenshot under screenshots/ and return its path.
+
+    The workspace draws only the sentence rows near the screen (content-visibility), so a
+    full-page picture would show the rest as blank space: the window is first made as tall as
+    the page (twice, as drawn rows take their real height), then set back.
+    """
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    size = page.viewport_size
+    if size:
+        for _ in range(2):
+            height = page.evaluate("document.documentElement.scrollHeight")
+            page.set_viewport_size({"width": size["width"], "height": min(height, 20_000)})
+            page.evaluate("() => new Promise(done => requestAnimationFrame("
+                          "() => requestAnimationFrame(done)))")
     page.screenshot(path=str(path), full_page=True)
+    if size:
+        page.set_viewport_size(size)
     return path
 
 
