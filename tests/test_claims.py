@@ -270,3 +270,24 @@ def test_import_grows_the_cluster_keeping_its_id(app):
     members = queries.cluster_appearances(big)
     assert len(members) == 5
     assert db.session.scalar(select(func.count()).select_from(ClaimCluster)) == 1
+
+
+def test_rebuild_matches_units_imported_while_it_ran(app):
+    """An article imported after the rebuild read its last unit keeps its keys and pairs:
+    its own keys went with the old index, so the rebuild matches it before it ends."""
+    _articles(("A", 1, [CLAIM, OTHER]))
+    imported = []
+
+    def progress(message: str) -> None:
+        if message.startswith("candidates:") and not imported:  # read done, nothing written
+            records = [{"title": "Late", "text": "Reuters reported that " + CLAIM,
+                        "outlet": "Late Wire", "url": "https://late.example/1"}]
+            imported.append(import_sources([("late.jsonl", lambda: _jsonl(records))]))
+
+    report = services.rebuild(progress)
+    assert imported and imported[0].imported == 1
+    late = db.session.scalars(select(ClaimKey.unit_id).distinct()).all()
+    pairs = db.session.scalars(select(ClaimPair).where(ClaimPair.kind == "same")).all()
+    assert len(pairs) == 1, "the late copy was not matched"
+    assert pairs[0].unit_b_id in late and report.same >= 1
+    assert queries.cluster_id_of(pairs[0].unit_b_id) == queries.cluster_id_of(pairs[0].unit_a_id)
