@@ -4,8 +4,11 @@ rejected pair, with cluster ids kept across re-clustering. Pure: plain data in a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
+
+Node = TypeVar("Node", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -26,16 +29,26 @@ def clusters(edges: Iterable[Edge], rejected: Iterable[tuple[int, int]]) -> list
     a lead's "not the same" is never overridden by a chain of other pairs (a confirmed chain
     that contradicts a rejection keeps the rejection).
     """
-    parent: dict[int, int] = {}
-    members: dict[int, set[int]] = {}
-    forbidden: dict[int, set[int]] = {}
-    for a, b in rejected:
-        for x, y in ((a, b), (b, a)):
-            parent.setdefault(x, x)
-            members.setdefault(x, {x})
-            forbidden.setdefault(x, set()).add(y)
+    ordered = sorted(edges, key=lambda e: (not e.confirmed, -e.score, min(e.a, e.b), max(e.a, e.b)))
+    return join(((edge.a, edge.b) for edge in ordered), rejected)
 
-    def find(x: int) -> int:
+
+def join(pairs: Iterable[tuple[Node, Node]], apart: Iterable[tuple[Node, Node]],
+         allowed: Callable[[set[Node], set[Node]], bool] | None = None) -> list[set[Node]]:
+    """Join nodes by the pairs, in the order given; return the groups of two nodes or more.
+
+    A pair that would put both nodes of an `apart` pair into one group is left out, and so is
+    one whose two groups `allowed(group_a, group_b)` refuses (a check that needs more than
+    the pairs, such as a read of the database).
+    """
+    parent: dict[Node, Node] = {}
+    members: dict[Node, set[Node]] = {}
+    forbidden: dict[Node, set[Node]] = {}
+    for a, b in apart:
+        forbidden.setdefault(a, set()).add(b)
+        forbidden.setdefault(b, set()).add(a)
+
+    def find(x: Node) -> Node:
         root = parent.setdefault(x, x)
         while root != parent[root]:
             root = parent[root]
@@ -43,14 +56,15 @@ def clusters(edges: Iterable[Edge], rejected: Iterable[tuple[int, int]]) -> list
             parent[x], x = root, parent[x]
         return root
 
-    ordered = sorted(edges, key=lambda e: (not e.confirmed, -e.score, min(e.a, e.b), max(e.a, e.b)))
-    for edge in ordered:
-        ra, rb = find(edge.a), find(edge.b)
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
         if ra == rb:
             continue
         ma, mb = members.setdefault(ra, {ra}), members.setdefault(rb, {rb})
         fa, fb = forbidden.get(ra, set()), forbidden.get(rb, set())
         if fa & mb or fb & ma:
+            continue
+        if allowed is not None and not allowed(ma, mb):
             continue
         if len(ma) < len(mb):
             ra, rb, ma, mb, fa, fb = rb, ra, mb, ma, fb, fa

@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy import and_, delete, or_, select, update
 
 from annotator.claims import matching, queries
-from annotator.claims.clustering import Edge, clusters, keep_ids
+from annotator.claims.clustering import Edge, clusters, join, keep_ids
 from annotator.database import write_transaction
 from annotator.errors import ClaimError
 from annotator.extensions import db
@@ -177,47 +177,17 @@ def join_new(found: Sequence[tuple[int, int, matching.Verdict]], fresh: set[int]
         cid = cluster_of.get(unit)
         return ("c", cid) if cid is not None else ("u", unit)
 
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-    members: dict[tuple[str, int], set[tuple[str, int]]] = {}
-    forbidden: dict[tuple[str, int], set[tuple[str, int]]] = {}
-    for a, b in hard:
-        x, y = node(a), node(b)
-        forbidden.setdefault(x, set()).add(y)
-        forbidden.setdefault(y, set()).add(x)
-
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     def older(group: set[tuple[str, int]]) -> bool:
         """Whether a group holds an existing cluster or a unit indexed before this import."""
         return any(kind == "c" or ident not in fresh for kind, ident in group)
 
-    for _, a, b in same:
-        ra, rb = find(node(a)), find(node(b))
-        if ra == rb:
-            continue
-        ma, mb = members.setdefault(ra, {ra}), members.setdefault(rb, {rb})
-        fa, fb = forbidden.get(ra, set()), forbidden.get(rb, set())
-        if fa & mb or fb & ma:
-            continue
-        if older(ma) and older(mb) and _rejected_between(ma, mb):
-            continue
-        parent[rb] = ra
-        ma |= mb
-        del members[rb]
-        if fb:
-            forbidden[ra] = fa | fb
-            forbidden.pop(rb, None)
+    def allowed(ma: set[tuple[str, int]], mb: set[tuple[str, int]]) -> bool:
+        return not (older(ma) and older(mb) and _rejected_between(ma, mb))
+
+    groups = join(((node(a), node(b)) for _, a, b in same),
+                  [(node(a), node(b)) for a, b in hard], allowed)
     now = utcnow()
-    grown = 0
-    for group in members.values():
-        if len(group) < 2:
-            continue
-        grown += 1
+    for group in groups:
         held = sorted((ident for kind, ident in group if kind == "c"),
                       key=lambda c: (-sizes.get(c, 0), c))
         lone = sorted(ident for kind, ident in group if kind == "u")
@@ -235,7 +205,7 @@ def join_new(found: Sequence[tuple[int, int, matching.Verdict]], fresh: set[int]
         if lone:
             db.session.execute(ClaimMember.__table__.insert(),
                                [{"unit_id": u, "cluster_id": keep} for u in lone])
-    return grown
+    return len(groups)
 
 
 def _rejected_between(left: set[tuple[str, int]], right: set[tuple[str, int]]) -> bool:
