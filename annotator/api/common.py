@@ -122,11 +122,22 @@ def etag_for(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
 
 
+def if_none_match(description: str) -> dict:
+    """The OpenAPI entry of the If-None-Match header a route with an ETag reads."""
+    return {"in": "header", "name": "If-None-Match", "required": False,
+            "schema": {"type": "string"}, "description": description}
+
+
+def etag_headers(tag: str) -> dict[str, str]:
+    """The headers of an answer with its ETag (no caching proxy may keep it: the figures are
+    private)."""
+    return {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"}
+
+
 def json_with_etag(body: Any, tag: str) -> Response:
-    """Answer a body already in its schema's shape as JSON, with its ETag (no caching
-    proxy may keep it: the figures are private)."""
+    """Answer a body already in its schema's shape as JSON, with its ETag."""
     response = jsonify(body)
-    response.headers.update({"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"})
+    response.headers.update(etag_headers(tag))
     return response
 
 

@@ -13,6 +13,8 @@ from annotator.api.common import (
     API_PREFIX,
     Blueprint,
     etag_for,
+    etag_headers,
+    if_none_match,
     json_with_etag,
     not_modified,
     problem_responses,
@@ -26,13 +28,9 @@ from annotator.stats.scoring import RecordError, score_records
 bp = Blueprint("api_reports", __name__, url_prefix=API_PREFIX,
                description="Agreement figures (leads).")
 
-ETAG_DOC = {
-    "parameters": [{"in": "header", "name": "If-None-Match", "required": False,
-                    "schema": {"type": "string"},
-                    "description": "The ETag of an earlier answer: 304 while the figures are "
-                                   "unchanged (they change only when work is submitted, "
-                                   "reopened or adjudicated)."}],
-}
+ETAG_DOC = {"parameters": [if_none_match(
+    "The ETag of an earlier answer: 304 while the figures are unchanged (they change only "
+    "when work is submitted, reopened or adjudicated).")]}
 
 
 def _cached(parts: tuple) -> tuple[str, Response | None]:
@@ -42,7 +40,8 @@ def _cached(parts: tuple) -> tuple[str, Response | None]:
 
 
 def _with_etag(body: dict, tag: str):
-    return body, 200, {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache"}
+    """A body for the route's schema to shape, with its ETag."""
+    return body, 200, etag_headers(tag)
 
 
 @bp.route("/agreement")

@@ -18,6 +18,7 @@ from annotator.api.common import (
     API_PREFIX,
     Blueprint,
     etag_for,
+    if_none_match,
     json_with_etag,
     not_modified,
     page,
@@ -251,9 +252,8 @@ def originality_dict(orig: Originality) -> dict[str, Any]:
 @role_required("lead")
 @bp.response(200, s.OutletTrackRecordSchema, headers={"ETag": {"schema": {"type": "string"}}})
 @bp.alt_response(304, description="Not modified: the track record is that of your ETag.")
-@bp.doc(responses=problem_responses(401, 403, 404), parameters=[{
-    "in": "header", "name": "If-None-Match", "required": False, "schema": {"type": "string"},
-    "description": "The ETag of an earlier answer: 304 while the answer would be the same."}])
+@bp.doc(responses=problem_responses(401, 403, 404), parameters=[if_none_match(
+    "The ETag of an earlier answer: 304 while the answer would be the same.")])
 def track_record(outlet_id: int):
     """The outlet's track record: verdict mix, false share (Wilson 95%, n), prediction
     record, monthly trend, whether each figure meets the minimum-sample rule, and its
