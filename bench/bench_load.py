@@ -78,7 +78,8 @@ SETTLE_SECONDS = 180  # after the deadline, how long the main thread waits for t
 CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"'
                      r'|<input[^>]*value="([^"]+)"[^>]*name="csrf_token"')
 # The workspace writes these attributes unquoted (a lean page); quoted ones match too.
-UNIT_RE = re.compile(r'<li id="?u(\d+)"?(?: value="?\d+"?)?(?: class="?[^" >]*"?)?(?: data-l="?(\w*)"?)?>')
+UNIT_RE = re.compile(r'<li id="?u(\d+)"?(?: value="?\d+"?)?'
+                     r'(?: class="?[^" >]*"?)?(?: data-l="?(\w*)"?)?>')
 START_RE = re.compile(r'<form method="post" action="(/annotations/queues/\d+/next)">')
 ASSIGNMENT_RE = re.compile(r"^/annotations/(\d+)(?:#.*)?$")
 
