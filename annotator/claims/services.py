@@ -43,6 +43,14 @@ class IndexReport:
     related: int = 0
     clusters: int = 0
 
+    def add(self, other: IndexReport, clusters: bool = True) -> None:
+        """Add another run's counts to these; clusters=False keeps this run's cluster count
+        (a rebuild counts every cluster, a later run only those it grew)."""
+        for name in ("units", "indexed", "candidates", "same", "related"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if clusters:
+            self.clusters += other.clusters
+
 
 def _chunks(values: Sequence, size: int = _CHUNK):
     for start in range(0, len(values), size):
@@ -73,11 +81,16 @@ def match_units(unit_ids: Sequence[int]) -> IndexReport:
 
     Pairs within one article are not claims repeated elsewhere and are not stored.
     """
+    return match_rows(_unit_rows(unit_ids))
+
+
+def _unit_rows(unit_ids: Sequence[int]) -> list:
+    """(unit id, article id, text) of the units, read _CHUNK ids to a query."""
     rows = []
     for chunk in _chunks(list(unit_ids)):
         rows.extend(db.session.execute(select(Unit.id, Unit.article_id, Unit.text)
                                        .where(Unit.id.in_(chunk))).all())
-    return match_rows(rows)
+    return rows
 
 
 def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
@@ -444,8 +457,7 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) 
     late = _match_late(last)
     if late.units:
         say(f"late: {late.units} units imported during the rebuild matched")
-        for name in ("units", "indexed", "candidates", "same", "related"):
-            setattr(report, name, getattr(report, name) + getattr(late, name))
+        report.add(late, clusters=False)
     return report
 
 
@@ -457,19 +469,24 @@ def _match_late(after: int) -> IndexReport:
     the rebuild) is left as it is: one primary-key lookup per late unit, and late units are
     the few that arrived in the rebuild's last seconds.
     """
-    total = IndexReport()
     late = db.session.scalars(select(Unit.id).where(Unit.id > after).order_by(Unit.id)).all()
     db.session.commit()
-    for chunk in _chunks(late, 2000):
+    return _match_chunks(late, skip_keyed=True)
+
+
+def _match_chunks(unit_ids: Sequence[int], skip_keyed: bool = False) -> IndexReport:
+    """Match units 2,000 to a write transaction. skip_keyed: leave out units whose first key
+    is stored (one primary-key lookup each)."""
+    total = IndexReport()
+    for chunk in _chunks(unit_ids, 2000):
         with write_transaction():
-            rows = db.session.execute(select(Unit.id, Unit.article_id, Unit.text)
-                                      .where(Unit.id.in_(chunk))).all()
-            keep, keys, _ = _keys_of([r[2] for r in rows])
-            keyed = {rows[i][0] for i, first in zip(keep, keys[:, 0].tolist(), strict=True)
-                     if db.session.get(ClaimKey, (first, rows[i][0])) is not None}
-            report = match_rows([r for r in rows if r[0] not in keyed])
-        for name in ("units", "indexed", "candidates", "same", "related", "clusters"):
-            setattr(total, name, getattr(total, name) + getattr(report, name))
+            rows = _unit_rows(chunk)
+            if skip_keyed:
+                keep, keys, _ = _keys_of([r[2] for r in rows])
+                keyed = {rows[i][0] for i, first in zip(keep, keys[:, 0].tolist(), strict=True)
+                         if db.session.get(ClaimKey, (first, rows[i][0])) is not None}
+                rows = [r for r in rows if r[0] not in keyed]
+            total.add(match_rows(rows))
     return total
 
 
@@ -589,10 +606,4 @@ def index_missing(progress: Callable[[str], None] | None = None) -> IndexReport:
     all_units = np.fromiter(db.session.scalars(select(Unit.id)), dtype=np.int64)
     missing = np.setdiff1d(all_units, indexed).tolist()
     say(f"{len(missing)} units without keys")
-    total = IndexReport()
-    for chunk in _chunks(missing, 2000):
-        with write_transaction():
-            report = match_units(chunk)
-        for name in ("units", "indexed", "candidates", "same", "related", "clusters"):
-            setattr(total, name, getattr(total, name) + getattr(report, name))
-    return total
+    return _match_chunks(missing)
