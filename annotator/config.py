@@ -85,9 +85,12 @@ class Config:
     # importer refuses a bigger one with file:line: reason.
     ARTICLE_MAX_CHARS = _count("ARTICLE_MAX_CHARS", 300_000)
     ARTICLE_MAX_UNITS = _count("ARTICLE_MAX_UNITS", 3_000)
-    # Claim memory: match a new article's sentences against every indexed one on import (in
-    # the import's transaction). Off leaves it to `flask claims index`.
+    # Claim memory: the import queues its new articles (in its transaction) and, with this on,
+    # the importing process matches them once the import has committed: the CLI before it
+    # returns, a request after its response is sent, for at most CLAIMS_MATCH_SECONDS (the
+    # rest stays queued). Off leaves the backlog to `flask claims index`.
     CLAIMS_MATCH_ON_IMPORT = _flag("CLAIMS_MATCH_ON_IMPORT", True)
+    CLAIMS_MATCH_SECONDS = _count("CLAIMS_MATCH_SECONDS", 20)
     # Failed logins lock an account after a few in the window, and a client address only
     # after many more: colleagues behind one NAT or proxy share an address.
     LOGIN_MAX_FAILURES = 5

@@ -41,7 +41,7 @@ def _jsonl(records):
     return ("\n".join(json.dumps(r) for r in records) + "\n").encode()
 
 
-def test_import_matches_new_articles_in_the_same_transaction(app):
+def test_import_matches_new_articles_after_it_commits(app):
     records = [
         {"title": "Council news", "text": f"{CLAIM}\n\n{OTHER}", "outlet": "Daily Ledger",
          "published_at": "2026-11-02T08:00:00", "url": "https://a.example/1"},

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from annotator.admin import queries
 from annotator.agreement.services import bump_figures_version
 from annotator.articles.services import import_sources, upload_name
+from annotator.claims import services as claim_services
 from annotator.database import write_transaction
 from annotator.errors import AdminError
 from annotator.extensions import db
@@ -142,10 +143,13 @@ def merge_units(article_id: int, position: int) -> None:
         if first.kind != second.kind:
             raise AdminError(f"A {first.kind} cannot be merged with a {second.kind}.")
         later, start, end = units[position + 2:], first.start, second.end
+        claim_services.forget_units(article_id, [(first.id, first.text),
+                                                 (second.id, second.text)])
         db.session.execute(delete(Unit).where(Unit.id == second.id))
         db.session.execute(update(Unit).where(Unit.id == first.id).values(
             end=end, text=article.text[start:end]))
         _shift(later, -1)
+    claim_services.match_queued()
 
 
 def split_unit(article_id: int, position: int, at: int) -> None:
@@ -167,11 +171,13 @@ def split_unit(article_id: int, position: int, at: int) -> None:
         if not (unit.start < left_end and right_start < unit.end):
             raise AdminError("Split inside the sentence: both parts need some text.")
         start, end, kind = unit.start, unit.end, unit.kind
+        claim_services.forget_units(article_id, [(unit.id, unit.text)])
         _shift(units[position + 1:], +1)
         db.session.execute(update(Unit).where(Unit.id == unit.id).values(
             end=left_end, text=article.text[start:left_end]))
         db.session.add(Unit(article_id=article_id, position=position + 1, kind=kind,
                             start=right_start, end=end, text=article.text[right_start:end]))
+    claim_services.match_queued()
 
 
 # --- uploads --------------------------------------------------------------------------------

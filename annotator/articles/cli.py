@@ -53,6 +53,11 @@ def import_articles_command(paths, outlet, url, fmt) -> None:
         f"{batch}: {len(report.files)} file(s), {report.imported} article(s) "
         f"imported, {report.duplicates} already present, {len(report.failed)} file(s) rejected."
     )
+    if report.claims is not None:
+        claims = report.claims
+        click.echo(f"Claim memory: {claims.units} sentence(s) matched after the import, "
+                   f"{claims.same} same and {claims.related} related pair(s) found "
+                   f"({claims.seconds:.1f} s).")
     if report.failed:
         sys.exit(1)
 

@@ -18,7 +18,7 @@ from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.articles.parsing import ArticleFormatError, ParsedArticle, parse_file
-from annotator.claims.services import match_rows
+from annotator.claims.services import IndexReport, match_queued, queue_articles
 from annotator.database import write_transaction
 from annotator.extensions import db
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
@@ -58,6 +58,8 @@ class FileReport:
 class ImportReport:
     batch_id: int | None
     files: list[FileReport]
+    # Claim matching of what was imported, when it ran before the import returned (the CLI).
+    claims: IndexReport | None = None
 
     @property
     def imported(self) -> int:
@@ -188,7 +190,8 @@ def import_sources(
             row.imported = sum(r.imported for r in reports)
             row.duplicates = sum(r.duplicates for r in reports)
             row.failed_files = sum(1 for r in reports if not r.ok)
-    return ImportReport(batch.id, reports)
+    claims = match_queued() if any(r.imported for r in reports) else None
+    return ImportReport(batch.id, reports, claims)
 
 
 def import_paths(paths: Iterable[str], **kwargs) -> ImportReport:
@@ -255,13 +258,9 @@ def _insert_articles(articles: list[ParsedArticle], batch: _Batch, report: FileR
         report.imported += 1
         report.units += len(rows)
         report.article_ids.append(article.id)
-    if report.article_ids and current_app.config["CLAIMS_MATCH_ON_IMPORT"]:
-        # Claim memory: the file's new sentences matched against every indexed one, in this
-        # transaction, all articles of the file at once.
-        report.line = None
-        match_rows(db.session.execute(
-            select(Unit.id, Unit.article_id, Unit.text)
-            .where(Unit.article_id.in_(report.article_ids))).all())
+    # Claim memory: the new articles wait on the backlog, matched once this has committed.
+    report.line = None
+    queue_articles(report.article_ids)
 
 
 def resolve_outlet(name: str | None, domain: str | None) -> Outlet:

@@ -17,11 +17,18 @@ claims_cli = AppGroup("claims", help="Match sentences that state the same claim 
 @claims_cli.command("index")
 @click.option("--rebuild", is_flag=True,
               help="Index every unit again and re-match all (decisions and cluster ids kept).")
-def index_command(rebuild: bool) -> None:
-    """Index the units not yet indexed (all of them with --rebuild) and match them."""
+@click.option("--backlog-only", is_flag=True,
+              help="Match only the imported articles queued for matching (cheap; for cron).")
+def index_command(rebuild: bool, backlog_only: bool) -> None:
+    """Match the imported articles queued for matching, then any other unit not yet indexed
+    (every unit again with --rebuild)."""
+    if rebuild and backlog_only:
+        raise click.UsageError("--rebuild and --backlog-only exclude each other.")
     started = time.perf_counter()
     if rebuild:
         report = services.rebuild(progress=lambda m: click.echo(m, err=True))
+    elif backlog_only:
+        report = services.match_backlog(progress=lambda m: click.echo(m, err=True))
     else:
         report = services.index_missing(progress=lambda m: click.echo(m, err=True))
     click.echo(f"{report.units} units read, {report.indexed} indexed, {report.candidates} "

@@ -20,6 +20,7 @@ from annotator.models.annotations import Adjudication, Annotation, SourceLink
 from annotator.models.articles import Article, Outlet, Unit
 from annotator.models.auth import User
 from annotator.models.claims import (
+    ClaimBacklog,
     ClaimCluster,
     ClaimDecision,
     ClaimMember,
@@ -578,3 +579,10 @@ def sources_elsewhere(unit_ids: Iterable[int], article_id: int) -> dict[int, lis
             url, {"url": url, "domain": domain, "title": title, "stance": stance})
     return {uid: list(by_cluster[cid].values()) for uid, cid in members.items()
             if cid in by_cluster}
+
+
+def backlog() -> tuple[int, datetime | None]:
+    """Return (articles waiting to be matched, when the oldest of them was queued)."""
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(ClaimBacklog.queued_at))).one()
+    return count, oldest

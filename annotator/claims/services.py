@@ -1,15 +1,17 @@
-"""Writes of claim memory: matching new units on import, the full rebuild, leads' decisions and
-the queue option. The matching itself is pure (matching.py, clustering.py); this module reads
-units, stores keys, pairs and clusters, and keeps cluster ids stable.
+"""Writes of claim memory: matching imported units (the backlog), the full rebuild, leads'
+decisions and the queue option. The matching itself is pure (matching.py, clustering.py);
+this module reads units, stores keys, pairs and clusters, and keeps cluster ids stable.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import and_, delete, or_, select, update
+from flask import after_this_request, current_app, has_request_context
+from sqlalchemy import and_, delete, exists, or_, select, text, update
 
 from annotator.claims import matching, queries
 from annotator.claims.clustering import Edge, clusters, join, keep_ids
@@ -18,6 +20,7 @@ from annotator.errors import ClaimError
 from annotator.extensions import db
 from annotator.models.articles import Unit
 from annotator.models.claims import (
+    ClaimBacklog,
     ClaimCluster,
     ClaimDecision,
     ClaimKey,
@@ -42,6 +45,7 @@ class IndexReport:
     same: int = 0
     related: int = 0
     clusters: int = 0
+    seconds: float = 0.0  # the backlog's matching: how long it took
 
     def add(self, other: IndexReport, clusters: bool = True) -> None:
         """Add another run's counts to these; clusters=False keeps this run's cluster count
@@ -73,7 +77,125 @@ def _keys_of(texts: Sequence[str], cached: bool = True,
     return keep, matching.index_keys([feats[i] for i in keep], hasher), feats
 
 
-# --- matching on import ---------------------------------------------------------------------
+# --- the backlog: matching after the import -------------------------------------------------
+
+# Articles matched per write transaction: a few, so the write lock (SQLite's, which reviewers'
+# saves wait for) is held some tens of milliseconds at a time.
+BACKLOG_BATCH = 4
+# An advisory lock key ("claims" in ASCII): on PostgreSQL matching takes turns across
+# processes like SQLite's single writer does, so two articles matched at once still meet.
+_MATCHING_LOCK = 0x636C61696D73
+
+
+def queue_articles(article_ids: Sequence[int]) -> None:
+    """Put imported articles on the backlog, in the import's transaction."""
+    if article_ids:
+        now = utcnow()
+        db.session.execute(ClaimBacklog.__table__.insert(),
+                           [{"article_id": a, "queued_at": now} for a in article_ids])
+
+
+def forget_units(article_id: int, units: Sequence[tuple[int, str]]) -> None:
+    """Before a segmentation fix changes or deletes these units (id, text as stored), in its
+    transaction: drop their keys and undecided pairs, recompute their clusters without them
+    and queue the article, so its changed units are matched again (the others are passed
+    over: their keys are still stored). Decided pairs stay, with who decided and when."""
+    ids = [unit_id for unit_id, _ in units]
+    keep, keys, _ = _keys_of([unit_text for _, unit_text in units])
+    for i, row in zip(keep, keys.tolist(), strict=True):
+        db.session.execute(delete(ClaimKey).where(ClaimKey.unit_id == ids[i],
+                                                  ClaimKey.band_key.in_(row)))
+    db.session.execute(delete(ClaimPair).where(
+        ClaimPair.decision.is_(None),
+        or_(ClaimPair.unit_a_id.in_(ids), ClaimPair.unit_b_id.in_(ids))))
+    recluster(ids, deep=False)
+    if db.session.get(ClaimBacklog, article_id) is None:
+        queue_articles([article_id])
+
+
+def _lock_matching() -> None:
+    """Take matching's turn for this write transaction (PostgreSQL; SQLite has one writer)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MATCHING_LOCK})
+
+
+def match_backlog(max_seconds: float | None = None,
+                  progress: Callable[[str], None] | None = None) -> IndexReport:
+    """Index and match the backlog's articles, oldest first, BACKLOG_BATCH to a transaction.
+
+    Each transaction takes its articles' rows off the backlog and stores their keys, pairs
+    and clusters together: a process that dies mid-way leaves its articles queued for the
+    next run. Units whose keys are already stored (a rebuild that ran after the import) are
+    passed over. Stops when the backlog is empty or after max_seconds.
+    """
+    total = IndexReport()
+    started = time.monotonic()
+    while max_seconds is None or time.monotonic() - started < max_seconds:
+        with write_transaction():
+            _lock_matching()
+            article_ids = db.session.scalars(
+                select(ClaimBacklog.article_id).order_by(ClaimBacklog.article_id)
+                .limit(BACKLOG_BATCH)).all()
+            if not article_ids:
+                break
+            rows = db.session.execute(
+                select(Unit.id, Unit.article_id, Unit.text)
+                .where(Unit.article_id.in_(article_ids)).order_by(Unit.id)).all()
+            total.add(match_rows(rows, skip_keyed=True))
+            db.session.execute(delete(ClaimBacklog)
+                               .where(ClaimBacklog.article_id.in_(article_ids)))
+        if progress:
+            progress(f"backlog: {total.units} units matched")
+    total.seconds = time.monotonic() - started
+    return total
+
+
+def match_queued() -> IndexReport | None:
+    """Match what an import (or a segmentation fix) has just queued, as CLAIMS_MATCH_ON_IMPORT
+    says.
+
+    In a request (the admin upload, the API) the matching runs once the response has been
+    sent, in this process, for at most CLAIMS_MATCH_SECONDS (what is left stays queued for
+    the next import or `flask claims index`); elsewhere (the CLI) it runs now and its report
+    is returned. With the setting off, the backlog waits for `flask claims index`.
+    """
+    config = current_app.config
+    if not config["CLAIMS_MATCH_ON_IMPORT"]:
+        return None
+    limit = config["CLAIMS_MATCH_SECONDS"]
+    if not has_request_context():
+        return match_backlog()
+    app = current_app._get_current_object()
+
+    def match_after_response() -> None:
+        with app.app_context():
+            try:
+                match_backlog(max_seconds=limit)
+            except Exception:  # the articles stay queued; the next run takes them
+                app.logger.exception("matching the claim backlog failed")
+
+    @after_this_request
+    def schedule(response):
+        response.call_on_close(match_after_response)
+        return response
+
+    return None
+
+
+def _keyed(unit_ids: Sequence[int], first_keys: Sequence[int]) -> set[int]:
+    """Which of these units already have their first band key stored (a lookup of the keys,
+    the index's order; a pair-wise IN is a scan on SQLite)."""
+    wanted = set(zip(first_keys, unit_ids, strict=True))
+    found: set[int] = set()
+    for chunk in _chunks(sorted(set(first_keys))):
+        for key, unit in db.session.execute(select(ClaimKey.band_key, ClaimKey.unit_id)
+                                            .where(ClaimKey.band_key.in_(chunk))):
+            if (key, unit) in wanted:
+                found.add(unit)
+    return found
+
+
+# --- matching ---------------------------------------------------------------------------------
 
 
 def match_units(unit_ids: Sequence[int]) -> IndexReport:
@@ -93,17 +215,22 @@ def _unit_rows(unit_ids: Sequence[int]) -> list:
     return rows
 
 
-def match_rows(rows: Sequence[tuple[int, int, str]]) -> IndexReport:
+def match_rows(rows: Sequence[tuple[int, int, str]], skip_keyed: bool = False) -> IndexReport:
     """Index and match units given as (unit id, article id, text), in the caller's transaction.
 
-    The importer calls this inside the transaction that stores an article, so an article is
-    never stored unmatched. A key already held by many units (a common phrase) is looked up
-    for its BUCKET_ANCHORS first holders only.
+    A key already held by many units (a common phrase) is looked up for its BUCKET_ANCHORS
+    first holders only. skip_keyed: pass over units whose first key is already stored (a
+    rebuild indexed them), so matching the same units twice changes nothing.
     """
     report = IndexReport(units=len(rows))
     if not rows:
         return report
     keep, keys, feats = _keys_of([r[2] for r in rows])
+    if skip_keyed and keep:
+        keyed = _keyed([rows[i][0] for i in keep], keys[:, 0].tolist())
+        if keyed:
+            still = [j for j, i in enumerate(keep) if rows[i][0] not in keyed]
+            keep, keys = [keep[j] for j in still], keys[still]
     report.indexed = len(keep)
     if not keep:
         return report
@@ -438,7 +565,11 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) 
     del sets, rows_a, rows_b, apart, ids, articles
     say(f"candidates: {report.candidates} pairs, {len(pairs)} to verify")
     with write_transaction():
+        _lock_matching()
         db.session.execute(delete(ClaimKey))
+        # The backlog's articles whose units this rebuild read are matched by it.
+        db.session.execute(delete(ClaimBacklog).where(~exists().where(
+            Unit.article_id == ClaimBacklog.article_id, Unit.id > last)))
         _bulk_insert_keys(flat_keys, flat_ids)
         del flat_keys, flat_ids
         say("keys written")
@@ -480,13 +611,9 @@ def _match_chunks(unit_ids: Sequence[int], skip_keyed: bool = False) -> IndexRep
     total = IndexReport()
     for chunk in _chunks(unit_ids, 2000):
         with write_transaction():
+            _lock_matching()
             rows = _unit_rows(chunk)
-            if skip_keyed:
-                keep, keys, _ = _keys_of([r[2] for r in rows])
-                keyed = {rows[i][0] for i, first in zip(keep, keys[:, 0].tolist(), strict=True)
-                         if db.session.get(ClaimKey, (first, rows[i][0])) is not None}
-                rows = [r for r in rows if r[0] not in keyed]
-            total.add(match_rows(rows))
+            total.add(match_rows(rows, skip_keyed=skip_keyed))
     return total
 
 
@@ -594,7 +721,8 @@ def set_queue_option(queue_id: int, show_sources: bool) -> None:
 
 
 def index_missing(progress: Callable[[str], None] | None = None) -> IndexReport:
-    """Match the units that have no keys yet (imported with matching off, or before it).
+    """Match the backlog, then any other unit that has no keys yet (imported before the
+    backlog existed, with matching off).
 
     With no key stored at all this is the full rebuild. Units too short to match have no keys
     either and are read again, which costs a little time and changes nothing.
@@ -602,8 +730,10 @@ def index_missing(progress: Callable[[str], None] | None = None) -> IndexReport:
     if db.session.scalar(select(ClaimKey.unit_id).limit(1)) is None:
         return rebuild(progress)
     say = progress or (lambda _message: None)
+    report = match_backlog(progress=progress)
     indexed = np.unique(np.fromiter(db.session.scalars(select(ClaimKey.unit_id)), dtype=np.int64))
     all_units = np.fromiter(db.session.scalars(select(Unit.id)), dtype=np.int64)
     missing = np.setdiff1d(all_units, indexed).tolist()
     say(f"{len(missing)} units without keys")
-    return _match_chunks(missing)
+    report.add(_match_chunks(missing))
+    return report

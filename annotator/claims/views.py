@@ -35,7 +35,7 @@ def index():
     return render_template("claims/index.html", items=items, total=total, page=page,
                            per_page=PER_PAGE, show=show, kind=kind, form=DecisionForm(),
                            queues=queues, options=queries.queue_options(),
-                           option_form=QueueOptionForm())
+                           option_form=QueueOptionForm(), backlog=queries.backlog())
 
 
 @bp.route("/pairs/<int:pair_id>/decision", methods=["POST"])

@@ -10,6 +10,7 @@ from annotator.models.annotations import Adjudication, Annotation, AnnotationHis
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit
 from annotator.models.auth import ApiToken, LoginThrottle, User
 from annotator.models.claims import (
+    ClaimBacklog,
     ClaimCluster,
     ClaimDecision,
     ClaimKey,
@@ -23,8 +24,8 @@ from annotator.models.verdicts import CheckHistory, CheckSource, Prediction, Rat
 __all__ = [
     "ApiToken",
     "Adjudication", "Annotation", "AnnotationHistory", "Article", "ArticleStats", "Assignment",
-    "CheckHistory", "CheckSource", "ClaimCluster", "ClaimDecision", "ClaimKey", "ClaimMember",
-    "ClaimPair", "ClaimQueueOption", "FiguresCache", "FiguresVersion", "ImportBatch",
+    "CheckHistory", "CheckSource", "ClaimBacklog", "ClaimCluster", "ClaimDecision", "ClaimKey",
+    "ClaimMember", "ClaimPair", "ClaimQueueOption", "FiguresCache", "FiguresVersion", "ImportBatch",
     "LoginThrottle", "Outlet", "Prediction", "Queue", "QueueArticle", "QueueReviewer", "Rating",
     "SourceLink", "Unit", "User", "Verdict",
 ]

@@ -13,6 +13,10 @@ The matcher (annotator.claims) keeps four kinds of rows:
   cluster; a unit with no member row is a claim seen once. Cluster ids are kept when a
   cluster grows or loses members (the larger part keeps the id when one splits).
 
+``claim_backlog`` lists the imported articles whose units are still to be matched: the import
+writes the row in its own transaction (an article is never forgotten), matching takes it after
+the import has committed (annotator.claims.services.match_backlog).
+
 ``claim_queue_options`` holds the queue option that shows reviewers the sources linked to the
 same claim in other articles' submitted work (off by default, so blind studies stay blind).
 """
@@ -137,3 +141,13 @@ class ClaimQueueOption(db.Model):
         ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
     # Show reviewers the sources linked to the same claim in other articles' submitted work.
     show_sources: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ClaimBacklog(db.Model):
+    """An imported article whose units are still to be indexed and matched."""
+
+    __tablename__ = "claim_backlog"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
