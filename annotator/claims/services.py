@@ -146,8 +146,19 @@ def match_backlog(max_seconds: float | None = None,
                                .where(ClaimBacklog.article_id.in_(article_ids)))
         if progress:
             progress(f"backlog: {total.units} units matched")
+    if total.indexed:
+        _checkpoint()
     total.seconds = time.monotonic() - started
     return total
+
+
+def _checkpoint() -> None:
+    """SQLite: copy the pages the matcher wrote from the write-ahead log into the database
+    now (PASSIVE: waits for nobody), so the next import or label save does not pay for them
+    (the log checkpoints itself every 10,000 pages, on whichever commit crosses the mark)."""
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def match_queued() -> IndexReport | None:
