@@ -91,6 +91,8 @@ class Config:
     # rest stays queued). Off leaves the backlog to `flask claims index`.
     CLAIMS_MATCH_ON_IMPORT = _flag("CLAIMS_MATCH_ON_IMPORT", True)
     CLAIMS_MATCH_SECONDS = _count("CLAIMS_MATCH_SECONDS", 20)
+    # Processes computing keys during `flask claims index --rebuild` (0: one per CPU).
+    CLAIMS_REBUILD_WORKERS = _count("CLAIMS_REBUILD_WORKERS", 0)
     # Failed logins lock an account after a few in the window, and a client address only
     # after many more: colleagues behind one NAT or proxy share an address.
     LOGIN_MAX_FAILURES = 5

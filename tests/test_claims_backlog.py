@@ -223,3 +223,25 @@ def test_a_segmentation_fix_matches_the_changed_sentences_again(app, client, log
 
 def _pairs() -> list:
     return db.session.scalars(select(ClaimPair).order_by(ClaimPair.id)).all()
+
+
+def test_rebuild_with_worker_processes_gives_the_same_index(app, matching_off):
+    """Keys computed in worker processes (a rebuild of more than one batch) are the keys
+    computed here: same keys, pairs and clusters."""
+    records = _records(5) + [{"title": "Other", "outlet": "Outlet 9", "url": "https://n.example/",
+                              "text": "Parents protested outside the crowded council chamber."}]
+    import_sources([("a.jsonl", lambda: _jsonl(records))])
+
+    def state():
+        keys = db.session.execute(select(ClaimKey.band_key, ClaimKey.unit_id)
+                                  .order_by(ClaimKey.band_key, ClaimKey.unit_id)).all()
+        pairs = db.session.execute(select(ClaimPair.unit_a_id, ClaimPair.unit_b_id,
+                                          ClaimPair.kind).order_by(ClaimPair.id)).all()
+        return keys, pairs, {u: queries.cluster_id_of(u) for u in db.session.scalars(
+            select(Unit.id))}
+
+    here = services.rebuild(batch=4, workers=1)
+    before = state()
+    pooled = services.rebuild(batch=4, workers=2)
+    assert state() == before and before[0] and before[1]
+    assert (pooled.units, pooled.indexed, pooled.same) == (here.units, here.indexed, here.same)

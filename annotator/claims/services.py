@@ -5,8 +5,12 @@ this module reads units, stores keys, pairs and clusters, and keeps cluster ids 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import numpy as np
@@ -525,7 +529,23 @@ def _write_clusters(assigned: list[tuple[set[int], int | None]], old: dict[int, 
 # --- full rebuild ---------------------------------------------------------------------------
 
 
-def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) -> IndexReport:
+def _batch_keys(texts: list[str]) -> tuple[np.ndarray, np.ndarray, matching.ScoredSets]:
+    """(positions of the indexable texts, their keys, their scored sets): the rebuild's pure
+    per-batch work, run in a worker process."""
+    keep, keys, feats = _keys_of(texts, cached=False)
+    return (np.array(keep, dtype=np.int64), keys,
+            matching.ScoredSets.of([feats[i] for i in keep]))
+
+
+def _key_workers(workers: int) -> ProcessPoolExecutor:
+    """A pool of processes for _batch_keys, started fresh ("spawn", a second or two each),
+    not forked from a process that holds database connections and threads."""
+    return ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"))
+
+
+def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000,
+            workers: int | None = None) -> IndexReport:
     """Index every unit again and re-match them all; decisions and cluster ids are kept.
 
     Keys, and each unit's scored items as hashes, are computed for all units in memory
@@ -534,36 +554,62 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000) 
     are read again and verified. Old keys and undecided pairs are deleted and the new ones
     written, pairs stored and clusters recomputed in one write transaction: readers see the
     old index until it commits, never a half-written one.
+
+    workers: processes computing the keys while this one reads the next batch (default:
+    CLAIMS_REBUILD_WORKERS, one per CPU); 1 computes them here.
     """
+    if workers is None:
+        workers = current_app.config["CLAIMS_REBUILD_WORKERS"] or (os.cpu_count() or 1)
     say = progress or (lambda _message: None)
     report = IndexReport()
     all_ids: list[np.ndarray] = []
     all_articles: list[np.ndarray] = []
     all_keys: list[np.ndarray] = []
     all_sets: list[matching.ScoredSets] = []
-    last = 0
-    while True:
-        rows = db.session.execute(select(Unit.id, Unit.article_id, Unit.text)
-                                  .where(Unit.id > last).order_by(Unit.id).limit(batch)).all()
-        if not rows:
-            break
-        last = rows[-1][0]
-        report.units += len(rows)
-        keep, keys, feats = _keys_of([r[2] for r in rows], cached=False)
-        all_ids.append(np.array([rows[i][0] for i in keep], dtype=np.int64))
-        all_articles.append(np.array([rows[i][1] for i in keep], dtype=np.int64))
+
+    def collect(ids: np.ndarray, articles: np.ndarray, done) -> None:
+        keep, keys, sets = done.result() if hasattr(done, "result") else done
+        all_ids.append(ids[keep])
+        all_articles.append(articles[keep])
         all_keys.append(keys)
-        all_sets.append(matching.ScoredSets.of([feats[i] for i in keep]))
-        del rows, feats
+        all_sets.append(sets)
         report.indexed += len(keep)
         say(f"keys: {report.units} units read, {report.indexed} indexed")
+
+    last = 0
+    pending: list = []
+    with ExitStack() as stack:
+        pool = None
+        while True:
+            rows = db.session.execute(select(Unit.id, Unit.article_id, Unit.text)
+                                      .where(Unit.id > last).order_by(Unit.id)
+                                      .limit(batch)).all()
+            if not rows:
+                break
+            if pool is None and workers > 1 and len(rows) == batch:
+                # More than one batch: worth starting processes for.
+                pool = stack.enter_context(_key_workers(workers))
+            last = rows[-1][0]
+            report.units += len(rows)
+            ids = np.array([r[0] for r in rows], dtype=np.int64)
+            articles = np.array([r[1] for r in rows], dtype=np.int64)
+            texts = [r[2] for r in rows]
+            del rows
+            done = pool.submit(_batch_keys, texts) if pool else _batch_keys(texts)
+            pending.append((ids, articles, done))
+            # Read the next batch while the workers compute; at most `workers` in flight.
+            while len(pending) > (workers if pool else 0):
+                collect(*pending.pop(0))
+        while pending:
+            collect(*pending.pop(0))
     db.session.commit()
     ids = np.concatenate(all_ids) if all_ids else np.empty(0, dtype=np.int64)
     articles = np.concatenate(all_articles) if all_articles else np.empty(0, dtype=np.int64)
     keys = (np.concatenate(all_keys) if all_keys
             else np.empty((0, matching.KEYS), dtype=np.int64))
     sets = matching.ScoredSets.concat(all_sets)
-    del all_ids, all_articles, all_keys, all_sets
+    for parts in (all_ids, all_articles, all_keys, all_sets):
+        parts.clear()
     flat_keys, flat_ids = matching.sort_keys(ids, keys)
     del keys
     pairs = matching.candidate_pairs(flat_keys, flat_ids)
