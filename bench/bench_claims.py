@@ -258,9 +258,9 @@ class TreePeak:
         self.peak = max(self.peak, _tree_rss_mb())
 
 
-def _rebuild_child(path: str) -> None:
-    """In a child process: run the full rebuild, print seconds and peak memory as JSON."""
-    app = _app(path)
+def rebuild_figures(app) -> dict:
+    """Run the full rebuild in app (in a child process of the bench); return its wall and CPU
+    seconds, memory (the process, its largest key worker, both sampled together) and counts."""
     with app.app_context():
         from annotator.claims.services import rebuild
 
@@ -270,15 +270,25 @@ def _rebuild_child(path: str) -> None:
         seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the key workers, ended by now
-    peak = usage.ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                      "worker_cpu_seconds": workers.ru_utime + workers.ru_stime,
-                      "worker_peak_mb": workers.ru_maxrss / 1024, "workers": os.cpu_count(),
-                      "tree_peak_mb": tree.peak,
-                      "peak_mb": peak, "units": report.units,
-                      "indexed": report.indexed, "candidates": report.candidates,
-                      "same": report.same, "related": report.related,
-                      "clusters": report.clusters, "load": os.getloadavg()}))
+    return {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "worker_cpu_seconds": workers.ru_utime + workers.ru_stime,
+            "worker_peak_mb": workers.ru_maxrss / 1024, "workers": os.cpu_count(),
+            "tree_peak_mb": tree.peak, "peak_mb": usage.ru_maxrss / 1024,
+            "units": report.units, "indexed": report.indexed, "candidates": report.candidates,
+            "same": report.same, "related": report.related, "clusters": report.clusters,
+            "load": os.getloadavg()}
+
+
+def rebuild_line(r: dict) -> str:
+    """The printed line of rebuild_figures' figures, against the targets."""
+    return (f"  claims index --rebuild: {r['seconds']:.1f} s wall (target < 300 s), CPU "
+            f"{r['cpu_seconds']:.1f} s in the process and {r['worker_cpu_seconds']:.1f} s in "
+            f"{r['workers']} key workers; peak memory {r['peak_mb']:.0f} MB in the process, "
+            f"{r['worker_peak_mb']:.0f} MB in the largest worker, {r['tree_peak_mb']:.0f} MB "
+            f"together (sampled; target < 2048 MB); {r['indexed']:,} indexed, "
+            f"{r['candidates']:,} candidate pairs, {r['same']:,} same, {r['related']:,} related, "
+            f"{r['clusters']:,} clusters; load average then "
+            f"{' '.join(f'{x:.2f}' for x in r['load'])}")
 
 
 def similar_times(samples: list[str]) -> dict:
@@ -463,14 +473,7 @@ def print_scale(out: dict) -> None:
     r = out["rebuild"]
     print(f"scale: {out['units']:,} units written in {out['fill_seconds']:.0f} s "
           f"(database {out['db_mb']:.0f} MB after indexing)")
-    print(f"  claims index --rebuild: {r['seconds']:.1f} s wall (target < 300 s), CPU "
-          f"{r['cpu_seconds']:.1f} s in the process and {r['worker_cpu_seconds']:.1f} s in "
-          f"{r['workers']} key workers; peak memory {r['peak_mb']:.0f} MB in the process, "
-          f"{r['worker_peak_mb']:.0f} MB in the largest worker, {r['tree_peak_mb']:.0f} MB "
-          f"together (sampled; target < 2048 MB); {r['indexed']:,} indexed, "
-          f"{r['candidates']:,} candidate pairs, {r['same']:,} same, {r['related']:,} related, "
-          f"{r['clusters']:,} clusters; load average then "
-          f"{' '.join(f'{x:.2f}' for x in r['load'])}")
+    print(rebuild_line(r))
     s = out["similar_ms"]
     print(f"  claims similar at that size: median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms, "
           f"max {s['max']:.1f} ms over 200 queries (target < 50 ms); the whole CLI process "
@@ -519,7 +522,7 @@ def main(units: int = 1_000_000, copies: int = 3, quality_only: bool = False,
 if __name__ == "__main__":
     os.environ.setdefault("ANNOTATOR_ENV", "testing")
     if len(sys.argv) == 3 and sys.argv[1] == "--rebuild-child":
-        _rebuild_child(sys.argv[2])
+        print(json.dumps(rebuild_figures(_app(sys.argv[2]))))
         raise SystemExit(0)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=1_000_000)

@@ -29,27 +29,10 @@ def _app(url: str):
 
 
 def _child(url: str) -> None:
-    import resource
-
     sys.path.insert(0, str(ROOT / "bench"))
-    from bench_claims import TreePeak
+    from bench_claims import rebuild_figures
 
-    with _app(url).app_context():
-        from annotator.claims.services import rebuild
-
-        started = time.perf_counter()
-        with TreePeak() as tree:
-            report = rebuild()
-        seconds = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the key workers, ended by now
-    print(json.dumps({"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
-                      "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                      "worker_cpu_seconds": workers.ru_utime + workers.ru_stime,
-                      "worker_peak_mb": workers.ru_maxrss / 1024, "workers": os.cpu_count(),
-                      "tree_peak_mb": tree.peak, "units": report.units,
-                      "candidates": report.candidates, "same": report.same,
-                      "clusters": report.clusters, "load": os.getloadavg()}))
+    print(json.dumps(rebuild_figures(_app(url))))
 
 
 def main(n_units: int, admin_url: str) -> None:
@@ -101,13 +84,7 @@ def run(source: str, admin_url: str) -> None:
                                text=True, check=True,
                                env={**os.environ, "ANNOTATOR_ENV": "testing"})
         r = json.loads(child.stdout.strip().splitlines()[-1])
-        print(f"  claims index --rebuild: {r['seconds']:.1f} s wall (target < 300 s), CPU "
-              f"{r['cpu_seconds']:.1f} s in the process and {r['worker_cpu_seconds']:.1f} s in "
-              f"{r['workers']} key workers; peak memory {r['peak_mb']:.0f} MB in the process, "
-              f"{r['worker_peak_mb']:.0f} MB in the largest worker, {r['tree_peak_mb']:.0f} "
-              f"MB together (sampled; target < 2048 MB); "
-              f"{r['candidates']:,} candidate pairs, {r['same']:,} same, {r['clusters']:,} "
-              f"clusters; load average then {' '.join(f'{x:.2f}' for x in r['load'])}")
+        print(bench_claims.rebuild_line(r))
         rng = random.Random(11)
         samples = [row[0] for row in lite.execute("SELECT text FROM units WHERE id IN ({})".format(
             ",".join(str(rng.randrange(1, n_units)) for _ in range(200))))]
