@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 
@@ -567,8 +567,8 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000,
     all_keys: list[np.ndarray] = []
     all_sets: list[matching.ScoredSets] = []
 
-    def collect(ids: np.ndarray, articles: np.ndarray, done) -> None:
-        keep, keys, sets = done.result() if hasattr(done, "result") else done
+    def collect(ids: np.ndarray, articles: np.ndarray, done: Future) -> None:
+        keep, keys, sets = done.result()
         all_ids.append(ids[keep])
         all_articles.append(articles[keep])
         all_keys.append(keys)
@@ -595,7 +595,11 @@ def rebuild(progress: Callable[[str], None] | None = None, batch: int = 50_000,
             articles = np.array([r[1] for r in rows], dtype=np.int64)
             texts = [r[2] for r in rows]
             del rows
-            done = pool.submit(_batch_keys, texts) if pool else _batch_keys(texts)
+            if pool:
+                done = pool.submit(_batch_keys, texts)
+            else:
+                done = Future()
+                done.set_result(_batch_keys(texts))
             pending.append((ids, articles, done))
             # Read the next batch while the workers compute; at most `workers` in flight.
             while len(pending) > (workers if pool else 0):
