@@ -168,6 +168,20 @@ def test_renew_lease_is_one_update_from_the_queue_length_leaving_the_object_alon
         assert raw == "2024-02-29 00:05:59.123456"
 
 
+@pytest.mark.parametrize("micro", [0, 999586, 999999, 500000, 9535])
+def test_renewed_lease_keeps_the_exact_time_near_a_whole_second(app, monkeypatch, micro):
+    # SQLite reads times to the millisecond, rounding: :24.9996 read whole would be :25.
+    reviewer = make_user()
+    queue = make_queue(reviewers=[reviewer], articles=[make_article()], lease_minutes=60)
+    held = services.take_next(reviewer, queue.id)
+    now = datetime(2026, 11, 30, 23, 32, 23, micro)
+    monkeypatch.setattr(services, "utcnow", lambda: now)
+    assert services.renew_lease(held.id, queue.id)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Assignment, held.id).lease_expires_at == now + timedelta(minutes=60)
+
+
 def test_reopen_keeps_the_slot(app):
     reviewer, lead = make_user(), make_user("lead")
     article = make_article()
