@@ -262,7 +262,7 @@ def rebuild_figures(app) -> dict:
     """Run the full rebuild in app (in a child process of the bench); return its wall and CPU
     seconds, memory (the process, its largest key worker, both sampled together) and counts."""
     with app.app_context():
-        from annotator.claims.services import rebuild
+        from annotator.claims.rebuild import rebuild
 
         started = time.perf_counter()
         with TreePeak() as tree:

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from annotator.articles.services import import_sources
-from annotator.claims import queries, services
+from annotator.claims import indexing, pages, queries, services
 from annotator.database import write_transaction
 from annotator.extensions import db
 from annotator.models import ClaimCluster, ClaimDecision, ClaimKey, ClaimPair, SourceLink
@@ -33,7 +33,7 @@ def _articles(*items):
         outlets[name] = outlet
         made.append(make_article(sentences, outlet=outlet, published_at=datetime(2026, 11, day)))
     with write_transaction():
-        services.match_units([u.id for a in made for u in a.units])
+        indexing.match_units([u.id for a in made for u in a.units])
     return made
 
 
@@ -170,7 +170,7 @@ def test_lead_pages_confirm_reject_and_claim_timeline(app, client, login_as):
     assert "Also in 2 other articles" in drill and "differs:" in drill
     profile = client.get(f"/outlets/{made[0].outlet_id}").data.decode()
     assert 'data-testid="originality"' in profile and "small sample" in profile
-    later = queries.outlet_originality(made[2].outlet_id)
+    later = pages.outlet_originality(made[2].outlet_id)
     assert later.shared == 1 and later.repeated == 1 and later.first == 0
     assert client.get("/claims/?show=nonsense").status_code == 400
     assert client.get("/claims/999999").status_code == 404
@@ -180,7 +180,7 @@ def test_queue_option_shows_sources_never_labels(app, client, login_as):
     lead, reviewer = make_user("lead"), make_user("reviewer")
     made = _articles(("A", 1, [CLAIM]), ("B", 2, [CLAIM]))
     queue = make_queue(articles=made, reviewers=[reviewer])
-    assert not queries.show_sources(queue.id)
+    assert not pages.show_sources(queue.id)
     work = make_assignment(queue, made[0], reviewer, status="submitted", labels={1: "fact"})
     db.session.add(SourceLink(assignment_id=work.id, unit_id=made[0].units[1].id,
                               url="https://stats.example/t", domain="stats.example",
@@ -189,11 +189,11 @@ def test_queue_option_shows_sources_never_labels(app, client, login_as):
     login_as(lead)
     assert client.post(f"/claims/queues/{queue.id}/option",
                        data={"show_sources": "y"}).status_code == 302
-    assert queries.show_sources(queue.id)
-    shown = queries.sources_elsewhere([u.id for u in made[1].units], made[1].id)
+    assert pages.show_sources(queue.id)
+    shown = pages.sources_elsewhere([u.id for u in made[1].units], made[1].id)
     assert list(shown.values()) == [[{"url": "https://stats.example/t", "domain": "stats.example",
                                       "title": None, "stance": "supports"}]]
-    assert queries.sources_elsewhere([u.id for u in made[0].units], made[0].id) == {}
+    assert pages.sources_elsewhere([u.id for u in made[0].units], made[0].id) == {}
     mine = make_assignment(queue, made[1], reviewer)
     login_as(reviewer)
     url = f"/annotations/{mine.id}"

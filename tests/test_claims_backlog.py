@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from annotator.articles.services import import_sources
 from annotator.auth import tokens
-from annotator.claims import queries, services
+from annotator.claims import indexing, queries, services
 from annotator.database import write_transaction
 from annotator.extensions import db
 from annotator.models import ClaimBacklog, ClaimKey, ClaimPair, Unit
@@ -198,7 +198,7 @@ def test_a_segmentation_fix_matches_the_changed_sentences_again(app, client, log
     first = make_article([CLAIM], outlet=make_outlet("Daily Ledger"))
     glued = make_article([f"{LEAD_IN} {CLAIM}"], outlet=make_outlet("City Wire"))
     with write_transaction():
-        services.match_units([u.id for a in (first, glued) for u in a.units])
+        indexing.match_units([u.id for a in (first, glued) for u in a.units])
     claim = next(u.id for u in first.units if u.text == CLAIM)
     old = next(u for u in glued.units if u.text.startswith(LEAD_IN))
     assert [(p.unit_a_id, p.unit_b_id) for p in _pairs()] == [(claim, old.id)]  # contained

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import pytest
 
 from annotator.auth import tokens
-from annotator.claims.queries import outlet_originality
+from annotator.claims.pages import outlet_originality
 from annotator.extensions import db
 from annotator.models import ClaimCluster, ClaimMember
 from annotator.verdicts import served

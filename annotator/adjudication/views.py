@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from annotator.adjudication import queries, services
 from annotator.adjudication.forms import AdjudicationForm
-from annotator.claims.queries import units_claims
+from annotator.claims.pages import units_claims
 from annotator.extensions import db
 from annotator.inputs import db_int
 from annotator.models import Queue

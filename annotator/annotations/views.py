@@ -24,7 +24,7 @@ from annotator.annotations.forms import (
     parse_source_payload,
 )
 from annotator.annotations.services import NOT_ACTIVE_REASONS
-from annotator.claims.queries import show_sources, sources_elsewhere
+from annotator.claims.pages import show_sources, sources_elsewhere
 from annotator.errors import NotInPool, WorkspaceError
 from annotator.inputs import accepts_json, db_int, json_body
 from annotator.queues import services as queue_services

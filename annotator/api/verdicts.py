@@ -24,7 +24,7 @@ from annotator.api.common import (
     page,
     problem_responses,
 )
-from annotator.claims.queries import Originality, outlet_originality
+from annotator.claims.pages import Originality, outlet_originality
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.models import Outlet

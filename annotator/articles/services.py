@@ -18,7 +18,8 @@ from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from annotator.articles.parsing import ArticleFormatError, ParsedArticle, parse_file
-from annotator.claims.services import IndexReport, match_queued, queue_articles
+from annotator.claims.indexing import IndexReport
+from annotator.claims.services import match_queued, queue_articles
 from annotator.database import write_transaction
 from annotator.extensions import db
 from annotator.models.articles import Article, ImportBatch, Outlet, Unit

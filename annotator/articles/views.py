@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template, request
 
 from annotator.articles.queries import article_page
-from annotator.claims.queries import article_claims
+from annotator.claims.pages import article_claims
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.inputs import db_int

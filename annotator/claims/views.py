@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.claims import queries, services
+from annotator.claims import pages, queries, services
 from annotator.claims.forms import DecisionForm, QueueOptionForm
 from annotator.extensions import db
 from annotator.inputs import db_int
@@ -30,12 +30,12 @@ def index():
         abort(400, description=f"show is one of {', '.join(SHOWS)}; kind one of "
                                f"{', '.join(CLAIM_MATCHES)}.")
     page = max(1, request.args.get("page", 1, type=db_int))
-    items, total = queries.suggestions(show, kind, page, PER_PAGE)
+    items, total = pages.suggestions(show, kind, page, PER_PAGE)
     queues = db.session.scalars(db.select(Queue).order_by(Queue.name)).all()
     return render_template("claims/index.html", items=items, total=total, page=page,
                            per_page=PER_PAGE, show=show, kind=kind, form=DecisionForm(),
-                           queues=queues, options=queries.queue_options(),
-                           option_form=QueueOptionForm(), backlog=queries.backlog())
+                           queues=queues, options=pages.queue_options(),
+                           option_form=QueueOptionForm(), backlog=pages.backlog())
 
 
 @bp.route("/pairs/<int:pair_id>/decision", methods=["POST"])
@@ -55,7 +55,7 @@ def decide(pair_id: int):
 @bp.route("/<int:cluster_id>")
 def claim(cluster_id: int):
     """Show a claim: its timeline across outlets, labels, gold labels, sources, stance mix."""
-    page = queries.claim_page(cluster_id)
+    page = pages.claim_page(cluster_id)
     if page is None:
         abort(404, description="There is no such claim (it may have been split or merged).")
     return render_template("claims/claim.html", p=page)

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from annotator.articles.forms import FilterForm
 from annotator.articles.queries import named_filter
-from annotator.claims.queries import outlet_originality
+from annotator.claims.pages import outlet_originality
 from annotator.extensions import db
 from annotator.filters import ArticleFilter
 from annotator.inputs import db_int

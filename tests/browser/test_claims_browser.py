@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from annotator.claims import queries, services
+from annotator.claims import indexing, queries
 from annotator.database import write_transaction
 from annotator.extensions import db
 from annotator.models import ClaimPair
@@ -24,7 +24,7 @@ def test_lead_confirms_and_rejects_matches_and_follows_the_claim(live_server, pa
             for name, day, text in (("Daily Ledger", 1, CLAIM), ("City Wire", 2, CLAIM),
                                     ("Harbour Times", 3, CLAIM), ("Coastal Review", 4, RELATED))]
     with write_transaction():
-        services.match_units([u.id for a in made for u in a.units])
+        indexing.match_units([u.id for a in made for u in a.units])
     same = db.session.scalar(select(ClaimPair).where(ClaimPair.kind == "same")
                              .order_by(ClaimPair.id))
     related = db.session.scalar(select(ClaimPair).where(ClaimPair.kind == "related")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from annotator.claims import matching
+from annotator.claims import lsh, matching
 from annotator.claims.clustering import Edge, clusters, keep_ids
 
 BASE = "The central bank raised its main interest rate to 4.5 percent, citing stubborn inflation."
@@ -88,20 +88,20 @@ def test_lsh_finds_near_copies_and_not_strangers():
              "Farmers in Ashford debated the new tram extension at the weekly market.",
              "A storm left thousands of coastal homes without power for two nights."]
     feats = [matching.features(t) for t in texts]
-    keys = matching.index_keys(feats, matching.WordHasher())
-    assert keys.shape == (4, matching.KEYS) and (keys >= 0).all()
-    pairs = matching.candidate_pairs(*matching.sort_keys(np.arange(4), keys)).tolist()
+    keys = lsh.index_keys(feats, lsh.WordHasher())
+    assert keys.shape == (4, lsh.KEYS) and (keys >= 0).all()
+    pairs = lsh.candidate_pairs(*lsh.sort_keys(np.arange(4), keys)).tolist()
     assert pairs == [[0, 1]]
     # The same words give the same keys in any process (no salted hash()).
-    again = matching.index_keys([matching.features(BASE)], matching.WordHasher())
+    again = lsh.index_keys([matching.features(BASE)], lsh.WordHasher())
     assert (again[0] == keys[0]).all()
 
 
 def test_a_crowded_key_pairs_with_anchors_only():
-    n = matching.BUCKET_ALL_PAIRS + 10
+    n = lsh.BUCKET_ALL_PAIRS + 10
     keys = np.zeros((n, 1), dtype=np.int64)
-    pairs = matching.candidate_pairs(*matching.sort_keys(np.arange(n), keys))
-    assert len(pairs) < n * matching.BUCKET_ANCHORS
+    pairs = lsh.candidate_pairs(*lsh.sort_keys(np.arange(n), keys))
+    assert len(pairs) < n * lsh.BUCKET_ANCHORS
     assert {int(b) for a, b in pairs} | {int(a) for a, b in pairs} == set(range(n))
 
 
@@ -136,19 +136,19 @@ def test_score_bound_keeps_exactly_the_pairs_that_can_relate():
     records, _labels = claims_corpus.build(seed=3, copies=2, bases=40)
     texts = sorted({s for r in records for s in r["text"].split("\n\n") if s.strip()})
     feats = [f for f in (matching.features(t) for t in texts) if matching.indexable(f)]
-    sets = matching.ScoredSets.of(feats)
+    sets = lsh.ScoredSets.of(feats)
     rng = random.Random(1)
     left = np.array([rng.randrange(len(feats)) for _ in range(4000)], dtype=np.int64)
     right = np.array([rng.randrange(len(feats)) for _ in range(4000)], dtype=np.int64)
     # Near pairs too: each sentence with its neighbours in sorted order (copies sort close).
     near = np.arange(len(feats) - 1, dtype=np.int64)
     left, right = np.concatenate((left, near)), np.concatenate((right, near + 1))
-    kept = matching.could_relate(sets, left, right)
+    kept = lsh.could_relate(sets, left, right)
     exact = np.array([matching.score(feats[a], feats[b]) >= matching.RELATED_SCORE
                       for a, b in zip(left.tolist(), right.tolist(), strict=True)])
     assert exact.sum() > 50 and (~exact).sum() > 1000
     assert not (exact & ~kept).any()  # never drops a pair the verifier would keep
     assert (kept == exact).all()  # and, hashes not colliding here, keeps no other
-    concat = matching.ScoredSets.concat([matching.ScoredSets.of(feats[:7]),
-                                         matching.ScoredSets.of(feats[7:])])
-    assert (matching.could_relate(concat, left, right) == kept).all()
+    concat = lsh.ScoredSets.concat([lsh.ScoredSets.of(feats[:7]),
+                                         lsh.ScoredSets.of(feats[7:])])
+    assert (lsh.could_relate(concat, left, right) == kept).all()
