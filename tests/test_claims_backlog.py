@@ -8,7 +8,7 @@ import json
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from annotator.articles.services import import_sources
 from annotator.auth import tokens
@@ -116,6 +116,21 @@ def test_api_import_matches_after_the_response(app, client):
         response.close()
     db.session.rollback()
     assert _count(ClaimBacklog) == 0 and _same_pairs() == 1
+
+
+def test_index_command_finds_units_without_keys_that_were_never_queued(app, runner,
+                                                                      matching_off):
+    # Articles imported before the backlog existed, with matching off: no keys, no queue row.
+    import_sources([("a.jsonl", lambda: _jsonl(_records(1)))])
+    assert runner.invoke(args=["claims", "index"]).exit_code == 0  # the first: a rebuild
+    import_sources([("b.jsonl", lambda: _jsonl(_records(2, start=1)))])
+    with write_transaction():
+        db.session.execute(delete(ClaimBacklog))
+    result = runner.invoke(args=["claims", "index"])
+    assert result.exit_code == 0, result.output
+    assert "2 indexed" in result.output and "3 same" in result.output
+    result = runner.invoke(args=["claims", "index"])  # the titles, too short to match, again
+    assert "0 indexed" in result.output and "0 same" in result.output
 
 
 def test_a_failed_match_leaves_the_articles_queued(app, monkeypatch, matching_off):
