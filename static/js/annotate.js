@@ -238,7 +238,8 @@
       st.error = reason;
       st.tries += 1;
     });
-    const final = code === 400 || code === 403 || code === 404 || code === 409;
+    // A 4xx stands, but for a lapsed login, a timeout or "too many requests".
+    const final = code >= 400 && code < 500 && code !== 401 && code !== 408 && code !== 429;
     const wait = RETRY_MS[Math.min(s.tries - 1, RETRY_MS.length - 1)];
     if (!final) {
       s.timer = setTimeout(() => { s.timer = null; send(li); }, wait);

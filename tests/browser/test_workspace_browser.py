@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -224,6 +225,20 @@ def test_a_failed_save_is_shown_and_retried(page, live_server, sample):
                              .where(Annotation.unit_id == unit_id)) == "fact"
     assert db.session.scalar(select(AnnotationHistory.new_label)
                              .where(AnnotationHistory.unit_id == unit_id)) == "fact"
+
+
+@pytest.mark.parametrize("code, retried", [(413, False), (422, False), (429, True),
+                                            (503, True)])
+def test_a_refused_save_is_not_retried_but_a_busy_server_is(page, live_server, sample, code,
+                                                           retried):
+    _start(page, live_server, "ana")
+    page.route("**/labels", lambda route: route.fulfill(
+        status=code, content_type="application/json",
+        body=json.dumps({"reason": f"answered {code} on purpose"})))
+    page.keyboard.press("f")
+    shown = page.locator(".ws-chunk > li").first.locator(".ws-st.failed")
+    expect(shown).to_contain_text(f"answered {code} on purpose")
+    assert ("Retrying in" in shown.inner_text()) is retried
 
 
 def test_the_workspace_works_without_javascript(_chromium, live_server, sample):
