@@ -114,6 +114,7 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "exports.annotations_csv": {"GET": LEADS},
     "exports.matrix": {"GET": LEADS},
     "exports.gold": {"GET": LEADS},
+    "exports.claims_jsonl": {"GET": LEADS},
     "exports.report_html": {"GET": LEADS},
     "exports.report_xlsx": {"GET": LEADS},
     "exports.report_json": {"GET": LEADS},

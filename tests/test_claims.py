@@ -242,6 +242,32 @@ def test_annotation_exports_carry_the_claim_cluster(app, client, login_as):
     assert "claim_cluster" in csv_text
 
 
+def test_claims_export_on_the_exports_page_follows_the_filter(app, client, login_as):
+    made = _articles(("A", 1, [CLAIM, OTHER]), ("B", 2, [CLAIM]), ("C", 3, [NUMBER]),
+                     ("D", 4, [OTHER]), ("E", 5, [OTHER]))
+    login_as(make_user("lead"))
+    page = client.get("/exports/").get_data(as_text=True)
+    assert "/exports/claims.jsonl" in page
+    answer = client.get("/exports/claims.jsonl")
+    assert answer.status_code == 200 and answer.mimetype == "application/x-ndjson"
+    assert 'filename="annotator-claims_' in answer.headers["Content-Disposition"]
+    first, *lines = [json.loads(line) for line in answer.get_data(as_text=True).splitlines()]
+    assert first["_meta"]["export"] == "claims" and "units" in first["_meta"]["definitions"]
+    assert sorted(len(r["units"]) for r in lines) == [2, 3]  # the claim; OTHER in A, D, E
+    # The same lines as `flask claims export`, restricted to claims in the filter's articles.
+    assert lines == list(queries.export_clusters())
+    outlet_b = made[1].outlet_id
+    answer = client.get(f"/exports/claims.jsonl?outlet={outlet_b}")
+    first, *lines = [json.loads(line) for line in answer.get_data(as_text=True).splitlines()]
+    assert first["_meta"]["filter"]["outlet_id"] == outlet_b
+    assert [[u["outlet"] for u in r["units"]] for r in lines] == [["A", "B"]]
+    assert lines[0]["related"][0]["differs"] == ["numbers"]
+    answer = client.get("/exports/claims.jsonl?date_from=2026-11-05")
+    assert [len(json.loads(line)["units"]) for line in
+            answer.get_data(as_text=True).splitlines()[1:]] == [3]
+    assert client.get("/exports/claims.jsonl?outlet=x").status_code == 400
+
+
 def test_import_joins_clusters_but_never_across_a_rejection(app):
     lead = make_user("lead")
     # Two clusters of the same claim, kept apart by a lead's rejection between them.

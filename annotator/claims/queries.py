@@ -261,12 +261,21 @@ def _holders_sql(count: int, mark: str) -> str:
 # --- export: one object per cluster ------------------------------------------------------------
 
 
-def export_clusters() -> Iterator[dict]:
+def export_clusters(articles: Select | None = None) -> Iterator[dict]:
     """Yield one JSON-ready object per cluster, by id: its units earliest first and the units
-    related to any of them (outside the cluster) with what differs."""
+    related to any of them (outside the cluster) with what differs.
+
+    articles: a query of article ids; only clusters with a unit in one of them (each still
+    with all its units).
+    """
     last = 0
+    chosen = ClaimCluster.id > 0
+    if articles is not None:
+        chosen = ClaimCluster.id.in_(select(ClaimMember.cluster_id)
+                                     .join(Unit, Unit.id == ClaimMember.unit_id)
+                                     .where(Unit.article_id.in_(articles)))
     while True:
-        ids = db.session.scalars(select(ClaimCluster.id).where(ClaimCluster.id > last)
+        ids = db.session.scalars(select(ClaimCluster.id).where(ClaimCluster.id > last, chosen)
                                  .order_by(ClaimCluster.id).limit(200)).all()
         if not ids:
             return

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import select
 
 from annotator.annotations import label_stream
+from annotator.articles.queries import matching_articles
+from annotator.claims.queries import export_clusters
 from annotator.config import VERSION
 from annotator.exports.label_rows import (
     ANNOTATION_CSV_FIELDS,
@@ -36,6 +39,7 @@ from annotator.exports.writers import (
     matrix_csv_stream,
 )
 from annotator.filters import ArticleFilter
+from annotator.models.articles import Article
 from annotator.timeutil import utcnow
 from annotator.vocabulary import LABEL_CODES
 
@@ -87,6 +91,17 @@ GOLD_DEFINITIONS = {
                   "than half of the labels (2 of 3, 3 of 5); unresolved: none of these (a tie, "
                   "no majority, or a single label), so gold_label is empty.",
     "adjudicator": REVIEWER.replace("reviewer has", "lead has"),
+}
+CLAIM_DEFINITIONS = {
+    "scope": "One line per claim of claim memory (the sentences of any articles that state "
+             "the same claim) that appears in at least one article of the filter; each line "
+             "lists all of the claim's appearances, in any article.",
+    "cluster": "The claim's id: the claim_cluster column of the annotation exports.",
+    "units": "Every sentence that states the claim, earliest publication first: unit_id, "
+             "article_id, outlet, published_at (UTC; null when the article has no date), text.",
+    "related": "Sentences outside the claim related to one of its sentences, never merged "
+               "with it unless a lead confirms the match: unit_id and what differs (numbers, "
+               "dates, negation, actors, wording).",
 }
 
 
@@ -196,3 +211,17 @@ def gold_export(flt: ArticleFilter, with_names: bool = False) -> Download:
 
     return Download(_name("gold-labels", flt, made, "csv"), MIMETYPES["csv"], generate(),
                     lambda: meta, tuple(GOLD_FIELDS))
+
+
+def claims_export(flt: ArticleFilter, with_names: bool = False) -> Download:
+    """Stream one JSON line per claim appearing in the filter's articles (claim memory), as
+    `flask claims export` writes them, after the metadata line."""
+    made = utcnow()
+    meta = _meta("claims", flt, made, CLAIM_DEFINITIONS)
+    articles = matching_articles(select(Article.id), flt)
+
+    def generate() -> Iterator[str]:
+        yield from jsonl_text_stream(meta, (json.dumps(record, ensure_ascii=False)
+                                            for record in export_clusters(articles)))
+
+    return Download(_name("claims", flt, made, "jsonl"), MIMETYPES["jsonl"], generate())

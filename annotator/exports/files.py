@@ -32,6 +32,7 @@ FILTERED: dict[str, Callable[[ArticleFilter, bool], Download]] = {
     "annotations.csv": lambda flt, names: downloads.annotations_export(flt, "csv", names),
     "reliability-matrix.csv": downloads.matrix_export,
     "gold-labels.csv": downloads.gold_export,
+    "claims.jsonl": downloads.claims_export,
     **{name: _report(fmt) for name, fmt in REPORT_FORMATS.items()},
 }
 # The CSV files among them: each has a metadata sidecar, <name>-metadata.json.

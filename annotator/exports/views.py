@@ -79,6 +79,12 @@ def gold():
     return _file("gold-labels.csv")
 
 
+@bp.route("/claims.jsonl")
+def claims_jsonl():
+    """Download one JSON line per claim appearing in the filter's articles (claim memory)."""
+    return _file("claims.jsonl")
+
+
 @bp.route("/agreement-report.html")
 def report_html():
     """Download the agreement report as one self-contained HTML file."""
