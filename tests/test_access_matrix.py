@@ -198,6 +198,10 @@ EXPECTED: dict[str, dict[str, tuple[int, ...]]] = {
     "api_exports.outlet_comparison_metadata": {"GET": API_LEADS},
     "api_exports.outlet_comparison_xlsx": {"GET": API_LEADS},
     "api_exports.outlet_comparison_html": {"GET": API_LEADS},
+    "api_claims.similar": {"GET": (401, 403, 403, 422, 422)},  # no text given
+    "api_claims.claim": {"GET": (401, 403, 403, 404, 404)},  # no claim 1 here
+    "api_claims.pairs": {"GET": API_LEADS},
+    "api_claims.decide": {"POST": (401, 403, 403, 415, 415)},
     "api_verdicts.list_verdicts": {"GET": API_LEADS},
     "api_verdicts.get_verdict": {"GET": (401, 403, 403, 404, 404)},  # no verdict 1 here
     "api_verdicts.save_verdict": {"POST": (401, 403, 403, 415, 415)},

@@ -17,6 +17,9 @@ from annotator.outlets.comparison import MAX_OUTLETS, SORTS
 from annotator.stats.sufficient import LEVELS
 from annotator.vocabulary import (
     ASSIGNMENT_STATUSES,
+    CLAIM_DECISIONS,
+    CLAIM_DIFFERENCES,
+    CLAIM_MATCHES,
     LABELS,
     OUTCOMES,
     QUEUE_ORDERS,
@@ -901,3 +904,100 @@ class ComparisonRowSchema(Schema):
 
 class ComparisonSchema(Schema):
     results = fields.List(fields.Nested(ComparisonRowSchema), required=True)
+
+
+# --- claim memory ---------------------------------------------------------------------------
+
+_DIFFERS = fields.List(fields.String(validate=validate.OneOf(CLAIM_DIFFERENCES)), required=True,
+                       metadata={"description": "What differs: " + ", ".join(CLAIM_DIFFERENCES)
+                                 + " (empty for the same claim)."})
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Give the text of a sentence, not only spaces.")
+
+
+class SimilarArgs(Schema):
+    text = fields.String(required=True, validate=[validate.Length(1, 2000), _not_blank],
+                         metadata={"description": "A sentence (at most 2,000 characters)."})
+    top = fields.Integer(load_default=10, validate=validate.Range(1, 100),
+                         metadata={"description": "How many units (at most 100)."})
+
+
+class SimilarSchema(Schema):
+    unit_id = fields.Integer(required=True)
+    article_id = fields.Integer(required=True)
+    outlet = fields.String(required=True)
+    published_at = UtcDateTime(allow_none=True, required=True)
+    text = fields.String(required=True)
+    score = fields.Float(required=True, metadata={"description": "0 to 1."})
+    match = fields.String(allow_none=True, required=True,
+                          validate=validate.OneOf(CLAIM_MATCHES), metadata={
+                              "description": "same, related, or null (a near miss)."})
+    differs = _DIFFERS
+
+
+class SimilarListSchema(Schema):
+    results = fields.List(fields.Nested(SimilarSchema), required=True)
+
+
+class ClaimUnitSchema(Schema):
+    unit_id = fields.Integer(required=True)
+    article_id = fields.Integer(required=True)
+    outlet = fields.String(required=True)
+    published_at = fields.String(allow_none=True, required=True,
+                                 metadata={"description": "ISO 8601, UTC."})
+    text = fields.String(required=True)
+
+
+class ClaimRelatedSchema(Schema):
+    unit_id = fields.Integer(required=True)
+    differs = _DIFFERS
+
+
+class ClaimSchema(Schema):
+    """A claim as `flask claims export` writes it: every appearance, earliest first."""
+
+    cluster = fields.Integer(required=True)
+    units = fields.List(fields.Nested(ClaimUnitSchema), required=True)
+    related = fields.List(fields.Nested(ClaimRelatedSchema), required=True)
+
+
+class ClaimPairArgs(PageArgs):
+    show = fields.String(load_default="open", validate=validate.OneOf(("open", "decided", "all")),
+                         metadata={"description": "open (undecided), decided or all."})
+    kind = fields.String(validate=validate.OneOf(CLAIM_MATCHES),
+                         metadata={"description": "same or related (default: both)."})
+
+
+class AppearanceSchema(Schema):
+    unit_id = fields.Integer(required=True)
+    article_id = fields.Integer(required=True)
+    article_title = fields.String(required=True)
+    outlet_id = fields.Integer(required=True)
+    outlet = fields.String(required=True)
+    published_at = UtcDateTime(allow_none=True, required=True)
+    text = fields.String(required=True)
+
+
+class ClaimPairSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(CLAIM_MATCHES))
+    score = fields.Float(required=True)
+    differs = _DIFFERS
+    decision = fields.String(allow_none=True, required=True,
+                             validate=validate.OneOf(CLAIM_DECISIONS))
+    decided_by = fields.String(allow_none=True, required=True)
+    decided_at = UtcDateTime(allow_none=True, required=True)
+    a = fields.Nested(AppearanceSchema, required=True)
+    b = fields.Nested(AppearanceSchema, required=True)
+    clusters = fields.List(fields.Integer(allow_none=True), metadata={
+        "description": "The claim ids of a and b after the decision (null: a claim seen "
+                       "once)."})
+
+
+class ClaimDecisionSchema(Strict):
+    decision = fields.String(required=True, validate=validate.OneOf(CLAIM_DECISIONS),
+                             metadata={"description": "confirmed: the same claim, merged for "
+                                       "good; rejected: never merged again."})

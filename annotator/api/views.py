@@ -9,7 +9,7 @@ from flask_smorest import Blueprint as DocsBlueprint
 
 from annotator.admin import queries as admin_queries
 from annotator.admin import services as admin_services
-from annotator.api import articles, exports, reports, verdicts, work
+from annotator.api import articles, claims, exports, reports, verdicts, work
 from annotator.api import schemas as s
 from annotator.api.common import API_PREFIX, Api, Blueprint, problem_responses, slice_page
 from annotator.auth import services as accounts
@@ -41,7 +41,7 @@ def init_api(app: Flask) -> Api:
     api = Api(app)
     api.register_field(s.UtcDateTime, "string", "date-time")
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for blueprint in (bp, articles.bp, work.bp, reports.bp, exports.bp, verdicts.bp):
+    for blueprint in (bp, articles.bp, work.bp, reports.bp, exports.bp, verdicts.bp, claims.bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs)
     app.extensions["annotator_api"] = api

@@ -97,8 +97,10 @@ class Suggestion:
 
 
 def suggestions(show: str = "open", kind: str | None = None, page: int = 1,
-                per_page: int = 50) -> tuple[list[Suggestion], int]:
+                per_page: int = 50, offset: int | None = None) -> tuple[list[Suggestion], int]:
     """Return a page of matcher pairs for leads, and how many there are in all.
+
+    offset: skip that many pairs (the API's pages) instead of (page - 1) * per_page.
 
     show: "open" (undecided), "decided", or "all"; kind: "same", "related" or None (both).
     Undecided "same" pairs and related pairs with the highest scores come first.
@@ -117,18 +119,35 @@ def suggestions(show: str = "open", kind: str | None = None, page: int = 1,
         query = query.order_by(ClaimPair.decided_at.desc(), ClaimPair.id.desc())
     else:
         query = query.order_by(ClaimPair.kind.desc(), ClaimPair.score.desc(), ClaimPair.id)
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    skip = (page - 1) * per_page if offset is None else offset
+    rows = db.session.execute(query.limit(per_page).offset(skip)).all()
     unit_ids = {u for pair, _ in rows for u in (pair.unit_a_id, pair.unit_b_id)}
     where = {a.unit_id: a for a in earliest_first(db.session.execute(
         appearance_query().where(Unit.id.in_(sorted(unit_ids)))))} if unit_ids else {}
-    items = []
-    for pair, username in rows:
-        a, b = where.get(pair.unit_a_id), where.get(pair.unit_b_id)
-        if a is None or b is None:
-            continue
-        items.append(Suggestion(pair.id, pair.kind, pair.score, pair.differences, pair.decision,
-                                username, pair.decided_at, a, b))
-    return items, total
+    items = [_suggestion(pair, username, where) for pair, username in rows]
+    return [item for item in items if item is not None], total
+
+
+def _suggestion(pair: ClaimPair, username: str | None,
+                where: dict[int, Appearance]) -> Suggestion | None:
+    a, b = where.get(pair.unit_a_id), where.get(pair.unit_b_id)
+    if a is None or b is None:
+        return None
+    return Suggestion(pair.id, pair.kind, pair.score, pair.differences, pair.decision,
+                      username, pair.decided_at, a, b)
+
+
+def pair_suggestion(pair_id: int) -> Suggestion | None:
+    """Return one pair as the suggestions list shows it (None when it or a unit is gone)."""
+    row = db.session.execute(
+        select(ClaimPair, User.username).outerjoin(User, User.id == ClaimPair.decided_by_id)
+        .where(ClaimPair.id == pair_id)).first()
+    if row is None:
+        return None
+    pair, username = row
+    where = {a.unit_id: a for a in earliest_first(db.session.execute(
+        appearance_query().where(Unit.id.in_([pair.unit_a_id, pair.unit_b_id]))))}
+    return _suggestion(pair, username, where)
 
 
 @dataclass

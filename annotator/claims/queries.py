@@ -281,20 +281,24 @@ def export_clusters(articles: Select | None = None) -> Iterator[dict]:
             return
         last = ids[-1]
         for cluster_id in ids:
-            units = cluster_appearances(cluster_id)
-            members = {a.unit_id for a in units}
-            rel = related_of(sorted(members))
-            seen: dict[int, list[str]] = {}
-            for items in rel.values():
-                for item in items:
-                    if item.unit_id not in members and item.unit_id not in seen:
-                        seen[item.unit_id] = item.differs
-            yield {
-                "cluster": cluster_id,
-                "units": [{"unit_id": a.unit_id, "article_id": a.article_id,
-                           "outlet": a.outlet,
-                           "published_at": a.published_at.isoformat() if a.published_at else None,
-                           "text": a.text} for a in units],
-                "related": [{"unit_id": uid, "differs": differs}
-                            for uid, differs in sorted(seen.items())],
-            }
+            yield cluster_record(cluster_id)
+
+
+def cluster_record(cluster_id: int) -> dict:
+    """Return a cluster as `flask claims export` writes it (JSON-ready): its units earliest
+    first and the units related to any of them (outside the cluster) with what differs."""
+    units = cluster_appearances(cluster_id)
+    members = {a.unit_id for a in units}
+    seen: dict[int, list[str]] = {}
+    for items in related_of(sorted(members)).values():
+        for item in items:
+            if item.unit_id not in members and item.unit_id not in seen:
+                seen[item.unit_id] = item.differs
+    return {
+        "cluster": cluster_id,
+        "units": [{"unit_id": a.unit_id, "article_id": a.article_id, "outlet": a.outlet,
+                   "published_at": a.published_at.isoformat() if a.published_at else None,
+                   "text": a.text} for a in units],
+        "related": [{"unit_id": uid, "differs": differs}
+                    for uid, differs in sorted(seen.items())],
+    }
