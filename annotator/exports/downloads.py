@@ -218,7 +218,7 @@ def claims_export(flt: ArticleFilter, with_names: bool = False) -> Download:
     `flask claims export` writes them, after the metadata line."""
     made = utcnow()
     meta = _meta("claims", flt, made, CLAIM_DEFINITIONS)
-    articles = matching_articles(select(Article.id), flt)
+    articles = None if flt.is_empty else matching_articles(select(Article.id), flt)
 
     def generate() -> Iterator[str]:
         yield from jsonl_text_stream(meta, (json.dumps(record, ensure_ascii=False)
