@@ -16,6 +16,7 @@ from annotator.claims.queries import (
     Appearance,
     Related,
     appearance_query,
+    appearances_by_cluster,
     cluster_appearances,
     cluster_ids_of,
     earliest_first,
@@ -59,23 +60,14 @@ def units_claims(unit_ids: Iterable[int]) -> dict[int, UnitClaims]:
     """Return {unit id: UnitClaims} for the units that have a claim elsewhere or a relative."""
     ids = list(unit_ids)
     members = cluster_ids_of(ids)
-    by_cluster: dict[int, list[Appearance]] = {}
-    cluster_list = sorted(set(members.values()))
-    for start in range(0, len(cluster_list), 500):
-        chunk = cluster_list[start:start + 500]
-        rows = db.session.execute(
-            appearance_query().add_columns(ClaimMember.cluster_id)
-            .join(ClaimMember, ClaimMember.unit_id == Unit.id)
-            .where(ClaimMember.cluster_id.in_(chunk))).all()
-        for row in rows:
-            by_cluster.setdefault(row[-1], []).append(row[:-1])
+    by_cluster = appearances_by_cluster(set(members.values()))
     related = related_of(ids)
     out: dict[int, UnitClaims] = {}
     for uid in ids:
         cid = members.get(uid)
         elsewhere: list[Appearance] = []
         if cid is not None:
-            everyone = earliest_first(by_cluster.get(cid, []))
+            everyone = by_cluster.get(cid, [])
             mine = next((a.article_id for a in everyone if a.unit_id == uid), None)
             elsewhere = [a for a in everyone if a.article_id != mine]
         if elsewhere or related.get(uid):

@@ -103,6 +103,18 @@ def cluster_appearances(cluster_id: int) -> list[Appearance]:
     return earliest_first(rows)
 
 
+def appearances_by_cluster(cluster_ids: Iterable[int]) -> dict[int, list[Appearance]]:
+    """Return {cluster id: its units, earliest first} for many clusters, queries.CHUNK a query."""
+    rows_of: dict[int, list] = {cid: [] for cid in cluster_ids}
+    for chunk in chunks(sorted(rows_of)):
+        for *row, cid in db.session.execute(
+                appearance_query().add_columns(ClaimMember.cluster_id)
+                .join(ClaimMember, ClaimMember.unit_id == Unit.id)
+                .where(ClaimMember.cluster_id.in_(chunk))):
+            rows_of[cid].append(row)
+    return {cid: earliest_first(rows) for cid, rows in rows_of.items()}
+
+
 def appearances(unit_id: int) -> list[Appearance]:
     """Return the appearances of the unit's claim, earliest first, the unit itself included.
 
@@ -294,14 +306,7 @@ def cluster_record(cluster_id: int) -> dict:
 
 def cluster_records(cluster_ids: Sequence[int]) -> list[dict]:
     """Return cluster_record of each cluster, in order, with a few queries for them all."""
-    rows_of: dict[int, list] = {cid: [] for cid in cluster_ids}
-    for chunk in chunks(list(cluster_ids)):
-        for *row, cid in db.session.execute(
-                appearance_query().add_columns(ClaimMember.cluster_id)
-                .join(ClaimMember, ClaimMember.unit_id == Unit.id)
-                .where(ClaimMember.cluster_id.in_(chunk))):
-            rows_of[cid].append(row)
-    units_of = {cid: earliest_first(rows) for cid, rows in rows_of.items()}
+    units_of = appearances_by_cluster(cluster_ids)
     rel = related_of(sorted(a.unit_id for units in units_of.values() for a in units))
     records = []
     for cid in cluster_ids:
