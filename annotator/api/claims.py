@@ -30,10 +30,7 @@ bp = Blueprint("api_claims", __name__, url_prefix=API_PREFIX,
 def similar(args):
     """The indexed sentences nearest to a text, best first, with what differs (as `flask
     claims similar`); empty when the text has fewer than three content words."""
-    found = queries.similar(args["text"], args["top"])
-    return {"results": [{"unit_id": f.unit_id, "article_id": f.article_id, "outlet": f.outlet,
-                         "published_at": f.published_at, "text": f.text, "score": f.score,
-                         "match": f.kind, "differs": list(f.differs)} for f in found]}
+    return {"results": [f.record() for f in queries.similar(args["text"], args["top"])]}
 
 
 @bp.route("/claims/<int:cluster_id>")

@@ -46,11 +46,8 @@ def similar_command(text: str, top: int, as_json: bool) -> None:
         raise click.BadParameter("give the text of a sentence", param_hint="TEXT")
     found = queries.similar(text, top)
     if as_json:
-        click.echo(json.dumps([{
-            "unit_id": s.unit_id, "article_id": s.article_id, "outlet": s.outlet,
-            "published_at": s.published_at.isoformat() if s.published_at else None,
-            "text": s.text, "score": s.score, "match": s.kind, "differs": list(s.differs),
-        } for s in found], ensure_ascii=False))
+        click.echo(json.dumps([s.record() for s in found], ensure_ascii=False,
+                              default=lambda when: when.isoformat()))
         return
     if not found:
         click.echo("No similar sentence indexed (or the text has fewer than three content words).")

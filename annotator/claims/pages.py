@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from annotator.claims.queries import (
     Appearance,
@@ -97,9 +97,7 @@ def suggestions(show: str = "open", kind: str | None = None, page: int = 1,
     show: "open" (undecided), "decided", or "all"; kind: "same", "related" or None (both).
     Undecided "same" pairs and related pairs with the highest scores come first.
     """
-    from_user = User.__table__.alias("decider")
-    query = select(ClaimPair, from_user.c.username).outerjoin(
-        from_user, from_user.c.id == ClaimPair.decided_by_id)
+    query = _pairs_query()
     if show == "open":
         query = query.where(ClaimPair.decision.is_(None))
     elif show == "decided":
@@ -112,34 +110,36 @@ def suggestions(show: str = "open", kind: str | None = None, page: int = 1,
     else:
         query = query.order_by(ClaimPair.kind.desc(), ClaimPair.score.desc(), ClaimPair.id)
     skip = (page - 1) * per_page if offset is None else offset
-    rows = db.session.execute(query.limit(per_page).offset(skip)).all()
-    unit_ids = {u for pair, _ in rows for u in (pair.unit_a_id, pair.unit_b_id)}
-    where = {a.unit_id: a for a in earliest_first(db.session.execute(
-        appearance_query().where(Unit.id.in_(sorted(unit_ids)))))} if unit_ids else {}
-    items = [_suggestion(pair, username, where) for pair, username in rows]
-    return [item for item in items if item is not None], total
-
-
-def _suggestion(pair: ClaimPair, username: str | None,
-                where: dict[int, Appearance]) -> Suggestion | None:
-    a, b = where.get(pair.unit_a_id), where.get(pair.unit_b_id)
-    if a is None or b is None:
-        return None
-    return Suggestion(pair.id, pair.kind, pair.score, pair.differences, pair.decision,
-                      username, pair.decided_at, a, b)
+    return _suggestions_of(db.session.execute(query.limit(per_page).offset(skip)).all()), total
 
 
 def pair_suggestion(pair_id: int) -> Suggestion | None:
     """Return one pair as the suggestions list shows it (None when it or a unit is gone)."""
-    row = db.session.execute(
-        select(ClaimPair, User.username).outerjoin(User, User.id == ClaimPair.decided_by_id)
-        .where(ClaimPair.id == pair_id)).first()
-    if row is None:
-        return None
-    pair, username = row
+    found = _suggestions_of(db.session.execute(
+        _pairs_query().where(ClaimPair.id == pair_id)).all())
+    return found[0] if found else None
+
+
+def _pairs_query() -> Select:
+    """Pairs with the username of whoever decided them."""
+    from_user = User.__table__.alias("decider")
+    return select(ClaimPair, from_user.c.username).outerjoin(
+        from_user, from_user.c.id == ClaimPair.decided_by_id)
+
+
+def _suggestions_of(rows) -> list[Suggestion]:
+    """Suggestions of (pair, decider's username) rows, in order; a pair whose unit is gone
+    is left out."""
+    unit_ids = {u for pair, _ in rows for u in (pair.unit_a_id, pair.unit_b_id)}
     where = {a.unit_id: a for a in earliest_first(db.session.execute(
-        appearance_query().where(Unit.id.in_([pair.unit_a_id, pair.unit_b_id]))))}
-    return _suggestion(pair, username, where)
+        appearance_query().where(Unit.id.in_(sorted(unit_ids)))))} if unit_ids else {}
+    items = []
+    for pair, username in rows:
+        a, b = where.get(pair.unit_a_id), where.get(pair.unit_b_id)
+        if a is not None and b is not None:
+            items.append(Suggestion(pair.id, pair.kind, pair.score, pair.differences,
+                                    pair.decision, username, pair.decided_at, a, b))
+    return items
 
 
 @dataclass

@@ -98,9 +98,7 @@ def cluster_ids_of(unit_ids: Iterable[int]) -> dict[int, int]:
 
 def cluster_appearances(cluster_id: int) -> list[Appearance]:
     """Return every unit of a cluster, earliest publication first."""
-    rows = db.session.execute(appearance_query().join(
-        ClaimMember, ClaimMember.unit_id == Unit.id).where(ClaimMember.cluster_id == cluster_id))
-    return earliest_first(rows)
+    return appearances_by_cluster([cluster_id])[cluster_id]
 
 
 def appearances_by_cluster(cluster_ids: Iterable[int]) -> dict[int, list[Appearance]]:
@@ -202,6 +200,13 @@ class Similar:
     kind: str | None
     differs: tuple[str, ...]
 
+    def record(self) -> dict:
+        """The unit as `flask claims similar --json` and the API give it (published_at as a
+        datetime, for the caller to write)."""
+        return {"unit_id": self.unit_id, "article_id": self.article_id, "outlet": self.outlet,
+                "published_at": self.published_at, "text": self.text, "score": self.score,
+                "match": self.kind, "differs": list(self.differs)}
+
 
 def similar(text: str, top: int = 10) -> list[Similar]:
     """Return the indexed units nearest to a text: LSH candidates, verified, best first.
@@ -280,22 +285,14 @@ def export_clusters(articles: Select | None = None) -> Iterator[dict]:
     articles: a query of article ids; only clusters with a unit in one of them (each still
     with all its units).
     """
-    if articles is not None:  # their cluster ids read once (a few bytes a claim)
-        wanted = db.session.scalars(
-            select(ClaimMember.cluster_id).distinct()
-            .join(Unit, Unit.id == ClaimMember.unit_id).where(Unit.article_id.in_(articles))
-            .order_by(ClaimMember.cluster_id)).all()
-        for start in range(0, len(wanted), 200):
-            yield from cluster_records(wanted[start:start + 200])
-        return
-    last = 0
-    while True:
-        ids = db.session.scalars(select(ClaimCluster.id).where(ClaimCluster.id > last)
-                                 .order_by(ClaimCluster.id).limit(200)).all()
-        if not ids:
-            return
-        last = ids[-1]
-        yield from cluster_records(ids)
+    chosen = select(ClaimCluster.id).order_by(ClaimCluster.id)
+    if articles is not None:
+        chosen = (select(ClaimMember.cluster_id).distinct()
+                  .join(Unit, Unit.id == ClaimMember.unit_id)
+                  .where(Unit.article_id.in_(articles)).order_by(ClaimMember.cluster_id))
+    wanted = db.session.scalars(chosen).all()  # read once: a few bytes a claim
+    for start in range(0, len(wanted), 200):
+        yield from cluster_records(wanted[start:start + 200])
 
 
 def cluster_record(cluster_id: int) -> dict:
